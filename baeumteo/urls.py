@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from api.api import api
+
+admin.site.site_header = _("Digital Learning Centre administration")
+admin.site.site_title = _("Digital Learning Centre")
+
+urlpatterns = [
+    path("", include("pages.urls")),
+    path("staff/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
