@@ -47,7 +47,7 @@ def role_grants(user: "User | AnonymousUser") -> list[RoleGrant]:
     cached: list[RoleGrant] | None = getattr(user, "_role_grants_cache", None)
     if cached is None:
         cached = list(RoleGrant.objects.filter(user=user).select_related("region", "center"))
-        user._role_grants_cache = cached  # type: ignore[union-attr]
+        user._role_grants_cache = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import CENTER_ROLES, ApiToken, Role, RoleGrant, User, hash_token
+from audit.services import audit_record
 from centers.models import Center
 from regions.models import Region
-from audit.services import audit_record
 
 TOKEN_BYTES = 32
 
@@ -54,7 +54,8 @@ def api_token_revoke(*, token: ApiToken, revoked_by: User | None = None) -> None
 
 
 def api_token_authenticate(raw: str) -> User | None:
-    token = ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(raw)).first()
+    tokens = ApiToken.objects.usable().select_related("user")
+    token = tokens.filter(key_hash=hash_token(raw)).first()
     if token is None:
         return None
     now = timezone.now()

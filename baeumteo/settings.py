@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "centers",
     "pages",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

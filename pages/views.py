@@ -27,7 +27,7 @@ def display_preferences_set(request: HttpRequest) -> HttpResponse:
         text_size=text_size if text_size in TEXT_SIZES else "normal",
         contrast=contrast if contrast in CONTRASTS else "normal",
     )
-    if request.htmx:
+    if getattr(request, "htmx", False):
         response: HttpResponse = HttpResponse(status=204)
         save_preferences(response, preferences)
         return response

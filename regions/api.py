@@ -11,7 +11,8 @@ router = Router(tags=["regions"])
 class RegionFilter(Schema):
     level: Region.Level | None = Field(None, description="sido, sigungu or eupmyeondong")
     parent: str | None = Field(
-        None, pattern=r"^\d{10}$", description="10-digit code of the parent region; old codes resolve",
+        None, pattern=r"^\d{10}$",
+        description="10-digit code of the parent region; former codes resolve",
     )
 
 

@@ -83,6 +83,9 @@ class RegionBoundary(models.Model):
         verbose_name = _("region boundary")
         verbose_name_plural = _("region boundaries")
 
+    def __str__(self) -> str:
+        return str(self.region_id)
+
 
 class RegionCodeAlias(models.Model):
     """An abolished or renamed code (42 → 51 강원, 인천 중구 → 제물포구 …) and its successor."""

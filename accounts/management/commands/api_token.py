@@ -17,7 +17,9 @@ class Command(BaseCommand):
             "--revoke", action="store_true", help="Revoke every live token of the user instead.",
         )
 
-    def handle(self, *args: Any, username: str, days: int | None, revoke: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, username: str, days: int | None, revoke: bool, **options: Any,
+    ) -> None:
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user named {username!r}.")
