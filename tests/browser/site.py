@@ -1,0 +1,154 @@
+"""The site under test, run as a real server process on its own SQLite file.
+
+pytest-django's live_server flushes the database after each test, which
+would also wipe the regions that a data migration loads; a separate process
+on a throwaway database keeps the data as `scripts/start` has it.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling home, and the
+# network here is closed.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A staff login the harness makes itself when there is no demo data.
+FALLBACK_USERNAME = "browser-admin"
+FALLBACK_PASSWORD = "browser-test-password-7Qx"
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    username: str
+    password: str
+    has_demo: bool
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _manage(env: dict[str, str], log: Path, *args: str) -> str:
+    result = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+        capture_output=True, text=True, check=False,
+    )
+    with log.open("a") as handle:
+        handle.write(f"$ manage.py {' '.join(args)}\n{result.stdout}{result.stderr}\n")
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def _has_command(env: dict[str, str], name: str) -> bool:
+    result = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, "manage.py", "help", name], cwd=ROOT, env=env,
+        capture_output=True, check=False,
+    )
+    return result.returncode == 0
+
+
+def _demo_login(demo_output: str) -> tuple[str, str] | None:
+    """A login that `manage.py demo` printed: the national administrator's if any.
+
+    It prints "Demo logins (…):" and then one "  username  password  role" a line.
+    """
+    _, found, table = demo_output.partition("Demo logins")
+    rows = [line.split()[:2] for line in table.splitlines()[1:] if len(line.split()) >= 2]
+    if not found or not rows:
+        return None
+    for username, password in rows:
+        if username == "national":
+            return username, password
+    return rows[0][0], rows[0][1]
+
+
+@contextmanager
+def run_site(workdir: Path) -> Iterator[Site]:
+    """Migrate, load demo data, collect static files and serve; stop on exit."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    log = workdir / "site.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir / 'site.sqlite3'}",
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(workdir / "static"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py sets it
+    _manage(env, log, "migrate", "--noinput")
+    has_demo = _has_command(env, "demo")
+    login = None
+    if has_demo:
+        login = _demo_login(_manage(env, log, "demo", "--scale", "small"))
+    if login is None:
+        login = (FALLBACK_USERNAME, FALLBACK_PASSWORD)
+        _manage(
+            {**env, "DJANGO_SUPERUSER_PASSWORD": FALLBACK_PASSWORD}, log,
+            "createsuperuser", "--noinput", "--username", FALLBACK_USERNAME,
+            "--email", "browser@example.org",
+        )
+    _manage(env, log, "collectstatic", "--noinput")
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log.open("a") as output:
+        server = subprocess.Popen(  # noqa: S603 (our own manage.py)
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(url, server, log)
+        yield Site(url=url, username=login[0], password=login[1], has_demo=has_demo)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the site server exited:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/", timeout=5) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the site did not answer at {url} within 60 s:\n{log.read_text()}")
+
+
+def chromium_missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
+    return None
