@@ -7,9 +7,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy.fields import EncryptedTextField
+
 
 class User(AbstractUser):
     """A staff member's login. Learners apply without an account."""
+
+    # Set only through accounts.services.user_phone_set, which keeps the blind index in step.
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_index = models.CharField(_("phone search key"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("user")

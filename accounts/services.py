@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import CENTER_ROLES, ApiToken, Role, RoleGrant, User, hash_token
 from audit.services import audit_record
 from centers.models import Center
+from privacy.fields import blind_index, normalize_phone
 from regions.models import Region
 
 TOKEN_BYTES = 32
@@ -63,3 +64,17 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def user_phone_set(*, user: User, phone: str, changed_by: User | None = None) -> None:
+    """Set or clear a staff member's phone, stored encrypted with its blind index.
+
+    Raises ValidationError for a number that is not a Korean phone number. The
+    audit entry records that the phone changed, never the number.
+    """
+    digits = normalize_phone(phone) if phone.strip() else ""
+    user.phone = digits
+    user.phone_index = blind_index(digits, purpose="phone")
+    user.save(update_fields=["phone", "phone_index"])
+    audit_record(actor=changed_by, action="user.phone_set", target=user)
