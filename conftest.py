@@ -10,9 +10,14 @@ PLAIN_STATIC = {
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _plain_static_storage():
-    """Tests render templates without running collectstatic first."""
-    with override_settings(STORAGES=PLAIN_STATIC):
+def _test_transport():
+    """Tests render templates without collectstatic, over the test client's plain http."""
+    with override_settings(
+        STORAGES=PLAIN_STATIC,
+        SECURE_SSL_REDIRECT=False,
+        # Hashing a password the production way takes ~0.5 s; tests create many users.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
         yield
 
 

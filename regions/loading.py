@@ -48,43 +48,53 @@ def _fields(row: dict[str, str]) -> dict[str, Any]:
         "point_source": row["point_source"],
         "population": int(row["population"]) if row["population"] else None,
         "pension_share": Decimal(row["pension_share"]) if row["pension_share"] else None,
+        "is_autonomous": row["autonomous"] == "1",
         "is_active": True,
     }
 
 
 def _upsert_regions(region_model: Any, rows: list[dict[str, str]]) -> tuple[dict[str, Any], int]:
     existing = {region.code: region for region in region_model.objects.all()}
-    new = []
+    new, changed = [], []
     for row in rows:
         region = existing.get(row["code"])
         values = _fields(row)
         if region is None:
             new.append(region_model(code=row["code"], **values))
-        else:
+        elif any(getattr(region, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(region, name, value)
+            changed.append(region)
     region_model.objects.bulk_create(new, batch_size=BATCH)
-    updated = [existing[row["code"]] for row in rows if row["code"] in existing]
-    region_model.objects.bulk_update(
-        updated, [*_fields(rows[0]).keys()], batch_size=BATCH,
-    )
+    # Only rows that differ are written: bulk_update of every row takes seconds.
+    region_model.objects.bulk_update(changed, [*_fields(rows[0])], batch_size=BATCH)
     by_code = {region.code: region for region in region_model.objects.all()}
     return by_code, len(new)
 
 
 def _link_ancestors(region_model: Any, rows: list[dict[str, str]], by_code: dict[str, Any]) -> None:
     """Set parent, and the sido and sigungu ancestors (a row is its own at its level)."""
-    for row in rows:
-        region = by_code[row["code"]]
-        region.parent = by_code[row["parent_code"]] if row["parent_code"] else None
-        chain = [region]
-        while chain[-1].parent is not None:
-            chain.append(chain[-1].parent)
-        region.sido = next((r for r in chain if r.level == "sido"), None)
-        region.sigungu = next((r for r in chain if r.level == "sigungu"), None)
-    region_model.objects.bulk_update(
-        [by_code[row["code"]] for row in rows], ["parent", "sido", "sigungu"], batch_size=BATCH,
-    )
+    parent_of = {row["code"]: row["parent_code"] or None for row in rows}
+
+    def ancestor(code: str, level: str) -> Any:
+        current: str | None = code
+        while current is not None and by_code[current].level != level:
+            current = parent_of[current]
+        return by_code[current] if current is not None else None
+
+    changed = []
+    for code, parent_code in parent_of.items():
+        region = by_code[code]
+        links = {
+            "parent_id": by_code[parent_code].pk if parent_code else None,
+            "sido_id": getattr(ancestor(code, "sido"), "pk", None),
+            "sigungu_id": getattr(ancestor(code, "sigungu"), "pk", None),
+        }
+        if any(getattr(region, name) != value for name, value in links.items()):
+            for name, value in links.items():
+                setattr(region, name, value)
+            changed.append(region)
+    region_model.objects.bulk_update(changed, ["parent", "sido", "sigungu"], batch_size=BATCH)
 
 
 def _load_boundaries(boundary_model: Any, by_code: dict[str, Any]) -> int:

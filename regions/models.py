@@ -12,6 +12,9 @@ class RegionQuerySet(models.QuerySet["Region"]):
     def sigungus(self) -> "RegionQuerySet":
         return self.filter(level=Region.Level.SIGUNGU)
 
+    def autonomous(self) -> "RegionQuerySet":
+        return self.filter(level=Region.Level.SIGUNGU, is_autonomous=True)
+
     def eupmyeondongs(self) -> "RegionQuerySet":
         return self.filter(level=Region.Level.EUPMYEONDONG)
 
@@ -57,6 +60,14 @@ class Region(models.Model):
     pension_share = models.DecimalField(
         _("share of basic-pension recipients"), max_digits=5, decimal_places=4,
         null=True, blank=True,
+    )
+    is_autonomous = models.BooleanField(
+        _("autonomous local government"), default=False,
+        help_text=_(
+            "True for the 227 autonomous cities, counties and districts. 세종특별자치시 "
+            "and the administrative cities 제주시 and 서귀포시 are district rows too, so "
+            "that every neighbourhood has a district, but are not autonomous."
+        ),
     )
     is_active = models.BooleanField(_("in use"), default=True)
 

@@ -14,7 +14,7 @@ def test_it_refuses_an_officer_of_a_neighbourhood(people: People) -> None:
     dong = Region.objects.get(code="1168064000")
     with pytest.raises(ValidationError) as info:
         role_grant_create(user=people.outsider, role=Role.REGIONAL_OFFICER, region=dong)
-    assert "지역 담당자" in str(info.value)
+    assert "지자체 담당자" in str(info.value)
     assert not RoleGrant.objects.filter(user=people.outsider, role=Role.REGIONAL_OFFICER).exists()
 
 

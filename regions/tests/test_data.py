@@ -18,7 +18,10 @@ LON = (124.5, 131.9)
 
 def test_it_has_every_province_district_and_neighbourhood() -> None:
     assert Region.objects.sidos().count() == 17
-    assert Region.objects.sigungus().count() == 227
+    assert Region.objects.autonomous().count() == 227
+    # 세종특별자치시 and the administrative cities 제주시, 서귀포시 are district rows too.
+    others = Region.objects.sigungus().filter(is_autonomous=False)
+    assert sorted(others.values_list("name", flat=True)) == ["서귀포시", "세종특별자치시", "제주시"]
     assert Region.objects.eupmyeondongs().count() >= 3500
 
 
@@ -79,7 +82,7 @@ def test_it_ships_boundaries_as_geojson() -> None:
     boundary = RegionBoundary.objects.get(region__code="1168000000")
     geometry = json.loads(boundary.geojson)
     assert geometry["type"] in {"Polygon", "MultiPolygon"}
-    assert RegionBoundary.objects.filter(region__level="sigungu").count() == 227
+    assert RegionBoundary.objects.filter(region__level="sigungu").count() == 230
 
 
 def test_it_has_population_and_the_older_population_proxy() -> None:

@@ -14,6 +14,6 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
     """Load the shipped 시·도, 시·군·구 and 읍·면·동 (regions/data/) on migrate."""
 
-    dependencies = [("regions", "0001_initial")]
+    dependencies = [("regions", "0002_region_is_autonomous")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
