@@ -24,8 +24,8 @@ PASSWORD = "correct-horse-2026"
 SEOUL = "1100000000"
 GANGNAM = "1168000000"
 YEOKSAM1 = "1168064000"
-SEOCHO_BANPO1 = "1165055000"
-HAEUNDAE_U1 = "2635051000"
+SEOCHO_BANPO = "1165055000"
+HAEUNDAE_UJE1 = "2635051000"
 
 
 @dataclass
@@ -58,8 +58,8 @@ def _center(name: str, code: str, kind: CenterKind) -> Center:
 
 def make_people() -> People:
     gangnam_center = _center("역삼1동 디지털배움터", YEOKSAM1, CenterKind.COMMUNITY_SERVICE)
-    seocho_center = _center("반포 노인복지관 배움터", SEOCHO_BANPO1, CenterKind.SENIOR_WELFARE)
-    busan_center = _center("해운대 도서관 배움터", HAEUNDAE_U1, CenterKind.LIBRARY)
+    seocho_center = _center("반포 노인복지관 배움터", SEOCHO_BANPO, CenterKind.SENIOR_WELFARE)
+    busan_center = _center("해운대 도서관 배움터", HAEUNDAE_UJE1, CenterKind.LIBRARY)
     people = People(
         national=_user("national", "중앙관리자"),
         seoul_officer=_user("seoul", "서울담당"),

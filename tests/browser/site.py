@@ -89,16 +89,22 @@ def run_site(workdir: Path) -> Iterator[Site]:
     """Migrate, load demo data, collect static files and serve; stop on exit."""
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "site.log"
+    # The project's settings, but static files collected into workdir, so that
+    # concurrent runs (pytest-xdist workers, scripts/start) do not share them.
+    (workdir / "browser_site_settings.py").write_text(
+        "from baeumteo.settings import *  # noqa: F403\n"
+        f"STATIC_ROOT = {str(workdir / 'static')!r}\n",
+    )
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "browser_site_settings",
+        "PYTHONPATH": os.pathsep.join([str(workdir), str(ROOT)]),
         "DATABASE_URL": f"sqlite:///{workdir / 'site.sqlite3'}",
         "DEBUG": "0",
         "HTTPS": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(workdir / "static"),
         "PYTHONUNBUFFERED": "1",
     }
-    env.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py sets it
     _manage(env, log, "migrate", "--noinput")
     has_demo = _has_command(env, "demo")
     login = None
