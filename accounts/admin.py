@@ -17,8 +17,12 @@ from django.utils.translation import ngettext
 
 from accounts.models import ApiToken, Role, RoleGrant, User
 from accounts.selectors import user_find_by_phone
-from accounts.services import api_token_revoke, role_grant_create, user_phone_set
-from audit.services import audit_record
+from accounts.services import (
+    api_token_revoke,
+    role_grant_create,
+    role_grant_delete,
+    user_phone_set,
+)
 from privacy.fields import format_phone, normalize_phone
 from privacy.masking import mask_phone
 from privacy.models import AccessLog
@@ -63,12 +67,6 @@ class GrantRegionChoicesMixin:
                 level__in=[Region.Level.SIDO, Region.Level.SIGUNGU],
             ).order_by("code")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
-
-
-def grant_delete(*, grant: RoleGrant, deleted_by: Any) -> None:
-    # Recorded before the row goes, while the grant still has its id.
-    audit_record(actor=deleted_by, action="role_grant.delete", target=grant)
-    grant.delete()
 
 
 class RoleGrantInline(GrantRegionChoicesMixin, admin.TabularInline):
@@ -161,7 +159,7 @@ class UserAdmin(DjangoUserAdmin):
             return
         formset.save(commit=False)  # sorts the rows into new and deleted ones
         for grant in formset.deleted_objects:
-            grant_delete(grant=grant, deleted_by=request.user)
+            role_grant_delete(grant=grant, deleted_by=request.user)
         for grant in formset.new_objects:
             try:
                 role_grant_create(
@@ -202,11 +200,11 @@ class RoleGrantAdmin(GrantRegionChoicesMixin, admin.ModelAdmin):
         obj.pk, obj.granted_at = grant.pk, grant.granted_at
 
     def delete_model(self, request: HttpRequest, obj: RoleGrant) -> None:
-        grant_delete(grant=obj, deleted_by=request.user)
+        role_grant_delete(grant=obj, deleted_by=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RoleGrant]) -> None:
         for grant in queryset:
-            grant_delete(grant=grant, deleted_by=request.user)
+            role_grant_delete(grant=grant, deleted_by=request.user)
 
 
 # --- API tokens --------------------------------------------------------------

@@ -2,6 +2,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +34,15 @@ def role_grant_create(
     grant.save()
     audit_record(actor=granted_by, action="role_grant.create", target=grant)
     return grant
+
+
+@transaction.atomic
+def role_grant_delete(
+    *, grant: RoleGrant, deleted_by: User | AnonymousUser | None = None,
+) -> None:
+    # Recorded before the row goes, while the grant still has its id.
+    audit_record(actor=deleted_by, action="role_grant.delete", target=grant)
+    grant.delete()
 
 
 @transaction.atomic
