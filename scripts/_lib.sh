@@ -55,7 +55,7 @@ ensure_venv() {
     want="$target $(sha256sum pyproject.toml | cut -d' ' -f1)"
     if ! grep -qxF "$want" "$stamp" 2>/dev/null; then
         say "의존성 설치 / pip install -e '$target'"
-        .venv/bin/pip install --quiet --disable-pip-version-check -e "$target"
+        .venv/bin/pip install -qq --disable-pip-version-check -e "$target"
         echo "$want" >>"$stamp"
     fi
 }
