@@ -6,12 +6,19 @@ as one test module (pytest tears module fixtures down before the next module).
 """
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.browser.site import CHROMIUM, CHROMIUM_ARGS, Site, chromium_missing, run_site
+from tests.browser.site import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NewPage,
+    Site,
+    chromium_missing,
+    run_site,
+)
 
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -35,9 +42,6 @@ def browser(site: Site) -> Iterator[Browser]:
         )
         yield chromium
         chromium.close()
-
-
-NewPage = Callable[..., Page]
 
 
 @pytest.fixture

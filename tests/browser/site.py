@@ -12,10 +12,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,6 +35,10 @@ CHROMIUM_ARGS = [
 # A staff login the harness makes itself when there is no demo data.
 FALLBACK_USERNAME = "browser-admin"
 FALLBACK_PASSWORD = "browser-test-password-7Qx"
+
+
+# new_page(width=…, display=…, javascript=…, bypass_csp=…), the fixture in conftest.
+NewPage = Callable[..., Page]
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,8 @@ def _manage(env: dict[str, str], log: Path, *args: str) -> str:
     with log.open("a") as handle:
         handle.write(f"$ manage.py {' '.join(args)}\n{result.stdout}{result.stderr}\n")
     if result.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+        output = (result.stdout + result.stderr)[-4000:]
+        raise RuntimeError(f"manage.py {' '.join(args)} failed (log: {log}):\n…{output}")
     return result.stdout
 
 

@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.conftest import NewPage
-from tests.browser.site import Site
+from tests.browser.site import NewPage, Site
 
 pytestmark = pytest.mark.browser
 
