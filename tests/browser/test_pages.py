@@ -5,6 +5,7 @@ at 320 CSS px (WCAG 1.4.10 states the 320 px viewport; a 1280 px window at
 400 % zoom is the same layout), a visible focus indicator.
 """
 
+import os
 import uuid
 
 import pytest
@@ -23,7 +24,8 @@ VIEWS = {
     "320px": {"width": 320},
     "320px-xlarge-high-contrast": {"width": 320, "display": "xlarge.high"},
 }
-AXES_FAILURE_LIMIT = 5
+# The site under test inherits this environment, and so its AXES_FAILURE_LIMIT.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 INLINE_STYLE_BLOCKED = "Applying inline style violates the following Content Security Policy"
 
 
