@@ -68,9 +68,18 @@ class RoleGrant(models.Model):
                     | Q(role__in=CENTER_ROLES, region__isnull=True, center__isnull=False)
                 ),
             ),
+            # One grant per reach; partial constraints because SQLite treats NULLs as distinct.
             models.UniqueConstraint(
-                fields=["user", "role", "region", "center"], name="rolegrant_unique",
-                nulls_distinct=False,
+                fields=["user", "role"], condition=Q(role=Role.NATIONAL_ADMIN),
+                name="rolegrant_unique_national",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"], condition=Q(region__isnull=False),
+                name="rolegrant_unique_region",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "center"], condition=Q(center__isnull=False),
+                name="rolegrant_unique_center",
             ),
         ]
 

@@ -35,3 +35,15 @@ def test_it_refuses_the_same_grant_twice(people: People) -> None:
         role_grant_create(
             user=people.manager, role=Role.CENTER_MANAGER, center=people.gangnam_center,
         )
+
+
+def test_it_refuses_a_second_national_grant(people: People) -> None:
+    with pytest.raises(ValidationError):
+        role_grant_create(user=people.national, role=Role.NATIONAL_ADMIN)
+    assert RoleGrant.objects.filter(user=people.national).count() == 1
+
+
+def test_the_database_refuses_a_duplicate_regional_grant(people: People) -> None:
+    grant = RoleGrant.objects.get(user=people.gangnam_officer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleGrant.objects.create(user=grant.user, role=grant.role, region=grant.region)

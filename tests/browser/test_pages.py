@@ -26,7 +26,6 @@ VIEWS = {
 }
 # The site under test inherits this environment, and so its AXES_FAILURE_LIMIT.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-INLINE_STYLE_BLOCKED = "Applying inline style violates the following Content Security Policy"
 
 
 def log_in(page: Page, username: str, password: str) -> int:
@@ -93,8 +92,7 @@ def test_it_keeps_to_the_content_security_policy(
 
     def on_response(response: Response) -> None:
         expected = name == "lockout" and response.status == 429
-        # Chromium asks for /favicon.ico on its own; the site has none (yet).
-        if response.status >= 400 and not expected and not response.url.endswith("/favicon.ico"):
+        if response.status >= 400 and not expected:
             errors.append(f"{response.status} {response.url}")
 
     def on_console(message: ConsoleMessage) -> None:
@@ -107,11 +105,6 @@ def test_it_keeps_to_the_content_security_policy(
     page.on("pageerror", lambda error: errors.append(str(error)))
     open_named(page, site, name)
     page.wait_for_load_state("networkidle")
-    if errors and all(INLINE_STYLE_BLOCKED in error for error in errors):
-        # htmx adds a <style> for its request indicators unless told not to.
-        # Remove this once templates/base.html has
-        # <meta name="htmx-config" content='{"includeIndicatorStyles": false}'>.
-        pytest.xfail("htmx's indicator <style> is blocked by style-src 'self'")
     assert errors == []
 
 
