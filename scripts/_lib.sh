@@ -59,8 +59,3 @@ ensure_venv() {
         echo "$want" >>"$stamp"
     fi
 }
-
-# has_command NAME: whether manage.py knows a management command (apps in progress).
-has_command() {
-    .venv/bin/python manage.py help "$1" >/dev/null 2>&1
-}

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from accounts.demo import DEMO_PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling home, and the
@@ -32,9 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# A staff login the harness makes itself when there is no demo data.
-FALLBACK_USERNAME = "browser-admin"
-FALLBACK_PASSWORD = "browser-test-password-7Qx"
+# The demo's national administrator (accounts/demo.py) logs in to staff pages.
+DEMO_LOGIN = "national"
 
 
 # new_page(width=…, display=…, javascript=…, bypass_csp=…), the fixture in conftest.
@@ -46,7 +47,6 @@ class Site:
     url: str
     username: str
     password: str
-    has_demo: bool
 
 
 def _free_port() -> int:
@@ -66,29 +66,6 @@ def _manage(env: dict[str, str], log: Path, *args: str) -> str:
         output = (result.stdout + result.stderr)[-4000:]
         raise RuntimeError(f"manage.py {' '.join(args)} failed (log: {log}):\n…{output}")
     return result.stdout
-
-
-def _has_command(env: dict[str, str], name: str) -> bool:
-    result = subprocess.run(  # noqa: S603 (our own manage.py)
-        [sys.executable, "manage.py", "help", name], cwd=ROOT, env=env,
-        capture_output=True, check=False,
-    )
-    return result.returncode == 0
-
-
-def _demo_login(demo_output: str) -> tuple[str, str] | None:
-    """A login that `manage.py demo` printed: the national administrator's if any.
-
-    It prints "Demo logins (…):" and then one "  username  password  role" a line.
-    """
-    _, found, table = demo_output.partition("Demo logins")
-    rows = [line.split()[:2] for line in table.splitlines()[1:] if len(line.split()) >= 2]
-    if not found or not rows:
-        return None
-    for username, password in rows:
-        if username == "national":
-            return username, password
-    return rows[0][0], rows[0][1]
 
 
 @contextmanager
@@ -113,17 +90,7 @@ def run_site(workdir: Path) -> Iterator[Site]:
         "PYTHONUNBUFFERED": "1",
     }
     _manage(env, log, "migrate", "--noinput")
-    has_demo = _has_command(env, "demo")
-    login = None
-    if has_demo:
-        login = _demo_login(_manage(env, log, "demo", "--scale", "small"))
-    if login is None:
-        login = (FALLBACK_USERNAME, FALLBACK_PASSWORD)
-        _manage(
-            {**env, "DJANGO_SUPERUSER_PASSWORD": FALLBACK_PASSWORD}, log,
-            "createsuperuser", "--noinput", "--username", FALLBACK_USERNAME,
-            "--email", "browser@example.org",
-        )
+    _manage(env, log, "demo", "--scale", "small")
     _manage(env, log, "collectstatic", "--noinput")
 
     port = _free_port()
@@ -135,7 +102,7 @@ def run_site(workdir: Path) -> Iterator[Site]:
         )
     try:
         _wait_until_up(url, server, log)
-        yield Site(url=url, username=login[0], password=login[1], has_demo=has_demo)
+        yield Site(url=url, username=DEMO_LOGIN, password=DEMO_PASSWORD)
     finally:
         server.terminate()
         try:
