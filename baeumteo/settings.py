@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "privacy",
     "regions",
     "centers",
+    "courses",
+    "classes",
     "pages",
     "api",
     "demo",
