@@ -1058,7 +1058,8 @@ byte-identical files.
 `regions.csv` columns: `code` (10-digit 행정안전부 code; 행정동 codes for 읍면동), `level`
 (`sido`, `sigungu`, `eupmyeondong`), `name`, `full_name`, `parent_code` (empty for 시도),
 `lat`/`lon` (WGS84, 6 decimals), `population` (2020 census), `pension_share` (시군구 only,
-4 decimals), `point_source` (`polygon`, `sibling` or `parent`, below). Rows are sorted by code.
+4 decimals), `point_source` (`polygon`, `sibling` or `parent`, below), `autonomous` (시군구
+only: `1` for the 227 autonomous 시·군·구, `0` for 세종 and the 행정시). Rows are sorted by code.
 
 GeoJSON features are `{{"type":"Feature","properties":{{"code":"<10-digit>"}},"geometry":…}}`
 in WGS84, simplified with shapely `simplify(preserve_topology=True)` in EPSG:5179 (시군구:
