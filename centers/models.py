@@ -1,7 +1,13 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import Scoped, ScopedQuerySet, ScopePaths
+from courses.models import Topic
+from privacy.fields import EncryptedTextField
 
 
 class CenterKind(models.TextChoices):
@@ -22,8 +28,49 @@ class CenterStatus(models.TextChoices):
     CLOSED = "closed", _("Closed down")
 
 
+class AccessibilityFeature(models.TextChoices):
+    ELEVATOR = "elevator", _("Elevator")
+    WHEELCHAIR = "wheelchair", _("Wheelchair access")
+    DISABLED_PARKING = "disabled_parking", _("Disabled parking")
+    BRAILLE_VOICE = "braille_voice", _("Braille and voice guidance")
+    ACCESSIBLE_TOILET = "accessible_toilet", _("Accessible toilet")
+    HEARING_LOOP = "hearing_loop", _("Hearing loop")
+
+
+def validate_accessibility(value: Any) -> None:
+    """A list of distinct AccessibilityFeature values."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Accessibility features must be a list."), code="invalid")
+    known = set(AccessibilityFeature.values)
+    for item in value:
+        if item not in known:
+            raise ValidationError(
+                _("%(value)s is not a known accessibility feature."),
+                code="invalid_choice", params={"value": item},
+            )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("An accessibility feature is listed twice."), code="duplicate")
+
+
+def validate_weekdays(value: Any) -> None:
+    """A list of distinct weekday numbers, 0 (Monday) to 6 (Sunday)."""
+    if not isinstance(value, list) or not all(
+        isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= 6 for day in value
+    ):
+        raise ValidationError(
+            _("Closed weekdays must be numbers from 0 (Monday) to 6 (Sunday)."), code="invalid",
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A weekday is listed twice."), code="duplicate")
+
+
 class Center(Scoped, models.Model):
-    """A learning centre (배움터). The centres issue adds addresses, hours and the rest."""
+    """A learning centre (배움터): a standing site, or a hub (거점센터) with outreach sites.
+
+    lat/lon stay nullable in the schema (older rows and fixtures), but the
+    services and the import always fill them, from the 행정동's point when the
+    source has none.
+    """
 
     scope_paths = ScopePaths(region="region", center="pk")
 
@@ -39,6 +86,19 @@ class Center(Scoped, models.Model):
     road_address = models.CharField(_("road address"), max_length=200, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"), max_length=200, blank=True,
+        help_text=_("Plain text, for example \"Weekdays 09:00–18:00\"."),
+    )
+    accessibility = models.JSONField(
+        _("accessibility features"), default=list, blank=True,
+        validators=[validate_accessibility],
+    )
+    closed_weekdays = models.JSONField(
+        _("closed weekdays"), default=list, blank=True, validators=[validate_weekdays],
+        help_text=_("Weekday numbers, 0 = Monday … 6 = Sunday."),
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -49,6 +109,35 @@ class Center(Scoped, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def accessibility_labels(self) -> list[str]:
+        labels = dict(AccessibilityFeature.choices)
+        return [str(labels[code]) for code in self.accessibility if code in labels]
+
+
+class CenterClosure(Scoped, models.Model):
+    """A day a centre is closed (휴관일) beyond its weekly closed days."""
+
+    scope_paths = ScopePaths(region="center__region", center="center")
+
+    center = models.ForeignKey(
+        Center, models.CASCADE, related_name="closures", verbose_name=_("learning centre"),
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        ordering = ["center", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "date"], name="center_closure_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.center} · {self.date}"
 
 
 class OutreachSite(Scoped, models.Model):
@@ -125,3 +214,72 @@ class BusVisit(Scoped, models.Model):
 
     def __str__(self) -> str:
         return f"{self.vehicle} · {self.stop_name} · {self.date}"
+
+
+class OutreachStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Accepted")
+    SCHEDULED = "scheduled", _("Scheduled")
+    DECLINED = "declined", _("Declined")
+
+
+class OutreachRequest(Scoped, models.Model):
+    """파견교육 신청: an organisation asks a hub for a class at its own site.
+
+    requested → accepted → scheduled, or declined (with a reason) before it is
+    scheduled. The contact's name and phone are personal data: encrypted at
+    rest, masked in lists, and logged when shown whole.
+    """
+
+    scope_paths = ScopePaths(region="region", center="hub")
+
+    hub = models.ForeignKey(
+        Center, models.PROTECT, related_name="outreach_requests", verbose_name=_("hub centre"),
+    )
+    organisation = models.CharField(_("organisation"), max_length=100)
+    contact_name = EncryptedTextField(_("contact name"))
+    contact_phone = EncryptedTextField(_("contact phone"))
+    road_address = models.CharField(_("address of the site"), max_length=200)
+    region = models.ForeignKey(
+        "regions.Region", models.PROTECT, related_name="+", verbose_name=_("area"),
+    )
+    topic = models.CharField(_("wanted topic"), max_length=20, choices=Topic.choices)
+    preferred_start = models.DateField(_("preferred from"))
+    preferred_end = models.DateField(_("preferred until"))
+    expected_learners = models.PositiveSmallIntegerField(_("expected learners"))
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutreachStatus.choices,
+        default=OutreachStatus.REQUESTED,
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    site = models.ForeignKey(
+        OutreachSite, models.PROTECT, null=True, blank=True, related_name="requests",
+        verbose_name=_("outreach site"),
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outreach request")
+        verbose_name_plural = _("outreach requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="declined", decision_reason=""),
+                name="outreach_request_decline_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="scheduled", site__isnull=True),
+                name="outreach_request_scheduled_has_site",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_status_display()}"

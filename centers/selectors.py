@@ -1,0 +1,26 @@
+"""Shared reads over centres."""
+
+from datetime import date, timedelta
+
+from centers.models import Center
+
+
+def center_closed_dates(center: Center, start: date, end: date) -> set[date]:
+    """The days from `start` to `end` (both included) on which `center` is closed.
+
+    Its weekly closed days (`closed_weekdays`, 0 = Monday) and its one-off
+    closures (`CenterClosure`). Public holidays are not included: the caller
+    adds them (the `holidays` package). One query.
+    """
+    if end < start:
+        return set()
+    weekdays = set(center.closed_weekdays or [])
+    closed = {
+        start + timedelta(days=offset)
+        for offset in range((end - start).days + 1)
+        if (start + timedelta(days=offset)).weekday() in weekdays
+    }
+    closed.update(
+        center.closures.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
+    )
+    return closed
