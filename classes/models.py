@@ -63,6 +63,9 @@ class CourseClass(Scoped, models.Model):
     supporters = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("supporters"),
     )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, null=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -1,4 +1,9 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,26 +43,61 @@ class TargetGroup(models.TextChoices):
     GENERAL = "general", _("Everyone")
 
 
+def validate_target_groups(value: Any) -> None:
+    """A list of distinct TargetGroup values."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Target groups must be a list."), code="invalid")
+    known = set(TargetGroup.values)
+    for item in value:
+        if item not in known:
+            raise ValidationError(
+                _("%(value)s is not a known target group."),
+                code="invalid_choice", params={"value": item},
+            )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A target group is listed twice."), code="duplicate")
+
+
 class Course(models.Model):
     """A course in the national catalogue; a class is a course given somewhere."""
 
     title = models.CharField(_("title"), max_length=120, unique=True)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
-    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    target_groups = models.JSONField(
+        _("target groups"), default=list, blank=True, validators=[validate_target_groups],
+    )
     summary = models.TextField(_("summary"))
     goals = models.TextField(_("learning goals"))
-    session_count = models.PositiveSmallIntegerField(_("number of sessions"))
-    minutes_per_session = models.PositiveSmallIntegerField(_("minutes per session"), default=120)
+    session_count = models.PositiveSmallIntegerField(
+        _("number of sessions"), validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    minutes_per_session = models.PositiveSmallIntegerField(
+        _("minutes per session"), default=120,
+        validators=[MinValueValidator(30), MaxValueValidator(480)],
+    )
     is_active = models.BooleanField(_("offered"), default=True)
 
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
         ordering = ["level", "topic", "title"]
+        constraints = [
+            models.CheckConstraint(
+                name="course_has_sessions", condition=Q(session_count__gte=1),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def hours(self) -> float:
+        return self.session_count * self.minutes_per_session / 60
+
+    def target_group_labels(self) -> list[str]:
+        labels = dict(TargetGroup.choices)
+        return [str(labels[code]) for code in self.target_groups if code in labels]
 
 
 class LessonPlan(models.Model):
