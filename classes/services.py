@@ -364,13 +364,13 @@ def _refusal(course_class: CourseClass, to: str) -> str | None:
         return _("A finished class cannot change any more.")
     if current == ClassStatus.CANCELLED:
         return _("A cancelled class cannot be reopened. Open a new class instead.")
-    if current == ClassStatus.RUNNING:
+    if current == ClassStatus.RUNNING and to != ClassStatus.FINISHED:
         if to == ClassStatus.CANCELLED:
             return _("A class in progress cannot be cancelled; finish it instead.")
         return _("A class in progress cannot take applications again.")
     if current == ClassStatus.PLANNED and to in (ClassStatus.CLOSED, ClassStatus.RUNNING):
         return _("A planned class must take applications first.")
-    if to == ClassStatus.FINISHED:
+    if to == ClassStatus.FINISHED and current != ClassStatus.RUNNING:
         return _("Only a class in progress can be finished.")
     if current not in TRANSITIONS.get(to, set()):
         return _("A class cannot go from “%(from)s” to “%(to)s”.") % {

@@ -18,7 +18,7 @@ def course(title: str = "스마트폰 첫걸음", *, sessions: int = 4, **fields
         "session_count": sessions,
     }
     defaults.update(fields)
-    return Course.objects.create(title=title, **defaults)
+    return Course.objects.get_or_create(title=title, defaults=defaults)[0]
 
 
 def data(
