@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from accounts.scoping import is_national, role_grants
 from api.auth import BearerToken
+from centers.api import router as centers_router
+from classes.api import router as classes_router
 from regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -69,3 +71,5 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 
 api.add_router("/regions", regions_router)
+api.add_router("/centers", centers_router)
+api.add_router("/classes", classes_router)

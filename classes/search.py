@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from datetime import time as dtime
 from typing import Literal
@@ -258,6 +258,15 @@ def upcoming_classes(today: date | None = None) -> QuerySet[CourseClass]:
     return CourseClass.objects.filter(status__in=UPCOMING_STATUSES, last_date__gte=today)
 
 
+def public_classes() -> QuerySet[CourseClass]:
+    """Classes whose page anyone may open: all but those still being planned.
+
+    A cancelled or finished class keeps its page, so that a link a learner
+    was given still says what became of it.
+    """
+    return CourseClass.objects.exclude(status=ClassStatus.PLANNED)
+
+
 def _region_filter(region: Region) -> Q:
     if region.level == Region.Level.SIDO:
         return Q(region__sido=region)
@@ -337,7 +346,7 @@ class ClassHit:
     distance_km: float | None
     seats_left: int
     next_session: ClassSession | None
-    upcoming_sessions: list[ClassSession] = field(default_factory=list)
+    sessions: list[ClassSession] = field(default_factory=list)  # all of them, in order
 
 
 def load_hits(
@@ -350,7 +359,7 @@ def load_hits(
     today = today or timezone.localdate()
     ids = [pk for pk, _ in ranked]
     classes = CourseClass.objects.filter(pk__in=ids).select_related(
-        "course", "center", "region",
+        "course", "center", "center__region", "region", "outreach_site", "bus_visit",
     ).prefetch_related(
         Prefetch("sessions", queryset=ClassSession.objects.order_by("number"), to_attr="ordered"),
     )
@@ -361,14 +370,15 @@ def load_hits(
         course_class = by_id.get(pk)
         if course_class is None:  # deleted meanwhile
             continue
-        sessions = [s for s in course_class.ordered if s.date >= today]  # type: ignore[attr-defined]
+        sessions: list[ClassSession] = course_class.ordered  # type: ignore[attr-defined]
+        ahead = [session for session in sessions if session.date >= today]
         hits.append(
             ClassHit(
                 course_class=course_class,
                 distance_km=km,
                 seats_left=seats[pk],
-                next_session=sessions[0] if sessions else None,
-                upcoming_sessions=sessions,
+                next_session=ahead[0] if ahead else None,
+                sessions=sessions,
             ),
         )
     return hits
@@ -441,10 +451,6 @@ def region_from_point(lat: float, lon: float) -> Region | None:
     return Region.objects.select_related("sigungu", "sido").get(pk=pk)
 
 
-def with_query(query: ClassQuery, **changes: object) -> ClassQuery:
-    return replace(query, **changes)  # type: ignore[arg-type]
-
-
 __all__ = [
     "ClassHit",
     "ClassQuery",
@@ -459,6 +465,7 @@ __all__ = [
     "name_matches",
     "nearest_ids",
     "place_search",
+    "public_classes",
     "region_from_point",
     "seats_left",
     "upcoming_classes",
