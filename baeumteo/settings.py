@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "centers",
     "courses",
     "classes",
+    "finder",
     "pages",
     "api",
     "demo",
@@ -209,6 +210,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Map (finding a class) ------------------------------------------------------
+
+# The class map draws region boundaries and needs no tile server. A tile URL
+# such as "https://tiles.example.org/{z}/{x}/{y}.png" adds a background layer;
+# its origin is then allowed in the CSP's img-src.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit
+
+    # "{s}.tile.example.org" (Leaflet's subdomains) becomes "*.tile.example.org".
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 1000

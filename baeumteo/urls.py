@@ -9,6 +9,7 @@ admin.site.site_title = _("Digital Learning Centre")
 
 urlpatterns = [
     path("", include("pages.urls")),
+    path("", include("finder.urls")),
     path("staff/", include("accounts.urls")),
     path("staff/classes/", include("classes.urls")),
     path("admin/", admin.site.urls),
