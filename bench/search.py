@@ -220,10 +220,15 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> int:
             f"at {result['sites']:,} sites"
         )
     header = f"{'':<30}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
+    print("\n'ours' is the first page: nearest-first ids, then the 20 classes with course,")
+    print("centre, region and sessions; 'count' is the paginator's count, run after it.")
     print()
     print(header)
     for name, values in rows:
         p50, p95, top = percentiles(values)
+        print(f"{name:<30}{p50:>9.1f}{p95:>9.1f}{top:>9.1f}")
+    for name, result in (("count · SQLite", lite), ("count · PostgreSQL", pg)):
+        p50, p95, top = percentiles(result["count_ms"])
         print(f"{name:<30}{p50:>9.1f}{p95:>9.1f}{top:>9.1f}")
     ours50, ours95, _ = percentiles(pg["ours_ms"])
     peer50, peer95, _ = percentiles(pg["peer_ms"])
@@ -292,6 +297,14 @@ def orchestrate(args: argparse.Namespace) -> int:
         say("migrating and loading national-scale data into both (a few minutes)")
         load_both(args, urls)
         (WORK / "loaded").write_text(urls["postgres"])
+    if args.explain:
+        for backend in ("sqlite", "postgres"):
+            print(run(
+                [PYTHON, __file__, "--worker", "explain", "--queries", str(args.queries),
+                 "--seed", str(args.seed)],
+                env=backend_env(urls[backend]),
+            ))
+        return 0
     results = {}
     for backend in ("sqlite", "postgres"):
         say(f"measuring on {backend}")
@@ -429,6 +442,56 @@ def worker_measure(args: argparse.Namespace) -> None:
     Path(args.out).write_text(json.dumps(result))
 
 
+def worker_explain(args: argparse.Namespace) -> None:
+    """Where the time goes: the plans of the box query, queries per page, and a profile."""
+    import cProfile
+    import pstats
+
+    django_setup()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from classes.search import ClassQuery, bounding_box, class_filter
+
+    queries = sample_queries(args.seed, args.queries)
+    print(f"--- {connection.vendor}: plans of the 5 km box query (first radius) ---")
+    for kind, lat, lon, filters in queries[: len(FILTER_KINDS)]:
+        query = ClassQuery(
+            lat=lat, lon=lon, topic=filters.get("topic", ""),
+            has_seats=filters.get("has_seats", False),
+            weekdays=tuple(filters.get("weekdays", ())), time_of_day=filters.get("time_of_day"),
+        )
+        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, 5.0)
+        rows = class_filter(query).filter(
+            lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon,
+        ).values_list("pk", "lat", "lon")
+        if connection.vendor == "postgresql":
+            plan = rows.explain(analyze=True, buffers=True)
+        else:
+            plan = rows.explain()
+        print(f"[{kind}] {filters}\n{plan}\n")
+    if connection.vendor == "postgresql":
+        from bench.postgis import postgis_explain, postgis_prepare
+
+        postgis_prepare()
+        kind, lat, lon, filters = queries[1]
+        print(f"--- PostGIS plan [{kind}] ---\n{postgis_explain(lat, lon, filters, PAGE)}\n")
+    per_page: list[int] = []
+    for _kind, lat, lon, filters in queries[:200]:
+        with CaptureQueriesContext(connection) as captured:
+            ours(lat, lon, filters)
+        per_page.append(len(captured.captured_queries))
+    print(f"SQL queries per page + count: mean {statistics.mean(per_page):.2f}, "
+          f"max {max(per_page)} (4 = one box, the page's 2, the count)")
+    profile = cProfile.Profile()
+    profile.enable()
+    for _kind, lat, lon, filters in queries[:300]:
+        ours(lat, lon, filters)
+    profile.disable()
+    print(f"--- {connection.vendor}: cProfile of 300 pages, by cumulative time ---")
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+
+
 def upcoming_count() -> int:
     from classes.search import upcoming_classes
 
@@ -548,7 +611,9 @@ def main() -> int:
                         help="keep the scratch server and databases for a later --reuse")
     parser.add_argument("--reuse", action="store_true",
                         help="measure again on the databases a --keep run left")
-    parser.add_argument("--worker", choices=["load", "measure"], help=argparse.SUPPRESS)
+    parser.add_argument("--explain", action="store_true",
+                        help="with --reuse: print query plans, queries per page and a profile")
+    parser.add_argument("--worker", choices=["load", "measure", "explain"], help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -557,6 +622,9 @@ def main() -> int:
         return 0
     if args.worker == "measure":
         worker_measure(args)
+        return 0
+    if args.worker == "explain":
+        worker_explain(args)
         return 0
     return orchestrate(args)
 
