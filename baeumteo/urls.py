@@ -10,6 +10,7 @@ admin.site.site_title = _("Digital Learning Centre")
 urlpatterns = [
     path("", include("pages.urls")),
     path("", include("finder.urls")),
+    path("", include("centers.urls")),
     path("staff/", include("accounts.urls")),
     path("staff/classes/", include("classes.urls")),
     path("admin/", admin.site.urls),

@@ -1,8 +1,14 @@
 """Shared reads over centres."""
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from centers.models import Center
+from centers.models import Center, OutreachRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 def center_closed_dates(center: Center, start: date, end: date) -> set[date]:
@@ -24,3 +30,13 @@ def center_closed_dates(center: Center, start: date, end: date) -> set[date]:
         center.closures.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
     )
     return closed
+
+
+def outreach_request_list(
+    *, user: "User | AnonymousUser", status: str | None = None, limit: int = 200,
+) -> list[OutreachRequest]:
+    """The outreach requests `user` may see, newest first, with hub and area (one query)."""
+    requests = OutreachRequest.objects.for_user(user).select_related("hub", "region", "site")
+    if status:
+        requests = requests.filter(status=status)
+    return list(requests.order_by("-created_at", "-pk")[:limit])
