@@ -116,9 +116,13 @@ def _plan(context: DemoContext, venue: Venue, course: Course, today: date,
         if ends_at <= starts_at:
             return None
     else:
-        weekdays = [d for d in rng.choice(PATTERNS) if d not in closed_weekdays]
-        if not weekdays:
+        # Patterns on the centre's open days only (many centres close at weekends).
+        patterns = [p for p in PATTERNS if not set(p) & closed_weekdays] or [
+            [d] for d in range(7) if d not in closed_weekdays
+        ]
+        if not patterns:
             return None
+        weekdays = rng.choice(patterns)
         start_day = today + timedelta(days=rng.randint(-PAST_DAYS, AHEAD_DAYS))
         starts_at = rng.choice(SLOTS)
         ends_at = _end(starts_at, course.minutes_per_session)
@@ -170,18 +174,21 @@ def seed(context: DemoContext) -> None:
     else:
         # Enough for the national target even when a few plans do not fit.
         standing = sum(1 for venue in venues if venue.bus_visit is None) or 1
-        per_venue = math.ceil(NATIONAL_TOTAL * 1.03 / standing)
+        per_venue = math.ceil(NATIONAL_TOTAL * 1.01 / standing)
     closed = _closed_days(centers)
     batch: list[tuple[CourseClass, list[date]]] = []
     made = sessions = 0
     for venue in venues:
         # A bus visit is one stop on one day: one class there.
         count = 1 if venue.bus_visit is not None else per_venue
-        for _ in range(count):
+        placed = attempts = 0
+        while placed < count and attempts < 3 * count:
+            attempts += 1
             planned = _plan(context, venue, context.rng.choice(courses), today,
                             closed[venue.center.pk])
             if planned is None:
                 continue
+            placed += 1
             batch.append(planned)
             if len(batch) >= CHUNK:
                 sessions += _flush(batch)
