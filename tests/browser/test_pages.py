@@ -18,6 +18,7 @@ pytestmark = pytest.mark.browser
 
 PUBLIC_PAGES = ["/", "/about/", "/accessibility/", "/staff/login/"]
 PAGES = [*PUBLIC_PAGES, "lockout", "staff-desk"]
+PAGES += ["/outreach/request/"]  # centres: the public outreach-request form
 VIEWS = {
     "desktop": {"width": 1280},
     "xlarge-high-contrast": {"width": 1280, "display": "xlarge.high"},
