@@ -24,3 +24,27 @@ def test_it_combines_weekly_closed_days_and_one_off_closures(
 
 def test_it_gives_nothing_for_an_empty_range(people: People) -> None:
     assert center_closed_dates(people.gangnam_center, date(2026, 9, 2), date(2026, 9, 1)) == set()
+
+
+def test_it_lists_outreach_requests_in_scope_in_one_query(
+    people: People, django_assert_max_num_queries,
+) -> None:
+    from centers.models import CenterKind
+    from centers.selectors import outreach_request_list
+    from centers.services import outreach_request_create
+
+    hub = people.gangnam_center
+    hub.kind = CenterKind.HUB
+    hub.save(update_fields=["kind"])
+    for number in range(3):
+        outreach_request_create(
+            organisation=f"경로당 {number}", contact_name="김민수", contact_phone="01012345678",
+            road_address="역삼로 1", region=hub.region, topic="kiosk",
+            preferred_start=date(2026, 5, 1), preferred_end=date(2026, 5, 30),
+            expected_learners=10, hub=hub,
+        )
+    people.manager.refresh_from_db()
+    with django_assert_max_num_queries(2):  # the grants, then the rows
+        rows = outreach_request_list(user=people.manager)
+        assert [row.hub.name for row in rows] == [hub.name] * 3
+    assert outreach_request_list(user=people.outsider) == []
