@@ -53,6 +53,15 @@ class ClassSearchForm(forms.Form):
     wheelchair = forms.BooleanField(label=_("Wheelchair access"), required=False)
     has_seats = forms.BooleanField(label=_("Only classes with free seats"), required=False)
 
+    FILTERS = (
+        "topic", "level", "weekday", "time_of_day", "target_group", "wheelchair", "has_seats",
+    )
+
+    def filters_used(self) -> bool:
+        """Whether the learner narrowed the list (then the filters stay open)."""
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) for name in self.FILTERS)
+
     def clean_region(self) -> Region | None:
         code = self.cleaned_data.get("region") or ""
         if not code:

@@ -19,6 +19,11 @@ pytestmark = pytest.mark.browser
 PUBLIC_PAGES = ["/", "/about/", "/accessibility/", "/staff/login/"]
 PAGES = [*PUBLIC_PAGES, "lockout", "staff-desk"]
 PAGES += ["/outreach/request/"]  # centres: the public outreach-request form
+PAGES += [
+    "/find/", "/find/?q=ㄱㄴ", "/find/in/1100000000/", "/find/in/1168000000/",
+    "/find/classes/?region=1168064000", "/find/map/?region=1168064000",
+    "finder-class", "finder-apply",
+]
 VIEWS = {
     "desktop": {"width": 1280},
     "xlarge-high-contrast": {"width": 1280, "display": "xlarge.high"},
@@ -56,6 +61,14 @@ def open_named(page: Page, site: Site, name: str) -> None:
     elif name == "staff-desk":
         assert log_in(page, site.username, site.password) == 200
         assert page.url == f"{site.url}/staff/", f"login as {site.username} failed"
+    elif name in ("finder-class", "finder-apply"):
+        # The first class near 역삼1동 in the demo data, and its how-to-apply page.
+        page.goto("/find/classes/?region=1168064000")
+        page.locator(".class-card h3 a").first.click()
+        page.wait_for_url("**/classes/*/")
+        if name == "finder-apply":
+            page.locator("a.button-apply").first.click()
+            page.wait_for_url("**/apply/")
     else:
         response = page.goto(name)
         assert response is not None and response.status == 200, name
