@@ -4,11 +4,12 @@ The import and export of centres live in `centers/transfer.py` (a service too).
 """
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,3 +227,37 @@ def outreach_request_schedule(
     locked.site = site
     _decide(locked, OutreachStatus.SCHEDULED, actor, locked.decision_reason, ["site"])
     return locked
+
+
+CONTACT_RETENTION = timedelta(days=365)
+
+
+def outreach_contacts_erase(*, today: date | None = None) -> int:
+    """Blank the contact name and phone of requests finished more than a year ago.
+
+    The public form promises this; run daily (`manage.py outreach_contacts_erase`).
+    A request is finished when declined (from the decision), scheduled (from the
+    end of the preferred period), or left undecided (from when it came in).
+    """
+    cutoff = (today or timezone.localdate()) - CONTACT_RETENTION
+    finished = OutreachRequest.objects.filter(
+        Q(status=OutreachStatus.DECLINED, decided_at__date__lt=cutoff)
+        | Q(status=OutreachStatus.SCHEDULED, preferred_end__lt=cutoff)
+        | Q(
+            status__in=[OutreachStatus.REQUESTED, OutreachStatus.ACCEPTED],
+            created_at__date__lt=cutoff,
+        )
+    )
+    erased = 0
+    for outreach_request in finished:
+        if not outreach_request.contact_phone:
+            continue  # erased on an earlier run (ciphertexts cannot be filtered on)
+        with transaction.atomic():
+            outreach_request.contact_name = ""
+            outreach_request.contact_phone = ""
+            outreach_request.save(update_fields=["contact_name", "contact_phone"])
+            audit_record(
+                actor=None, action="outreach_request.contact_erase", target=outreach_request,
+            )
+        erased += 1
+    return erased

@@ -1,13 +1,17 @@
-from datetime import date
+from datetime import date, timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from accounts.testing import People
 from audit.models import AuditEntry
 from centers.models import Center, CenterKind, OutreachRequest, OutreachSite, OutreachStatus
 from centers.services import (
+    outreach_contacts_erase,
     outreach_request_accept,
     outreach_request_create,
     outreach_request_decline,
@@ -129,3 +133,33 @@ def test_it_refuses_transitions_out_of_order(
         actions[then](request)
     assert caught.value.code == "invalid_transition"
     assert OutreachRequest.objects.get().status == request.status
+
+
+def test_it_erases_contacts_a_year_after_the_request_is_finished(
+    hubs: dict[str, Center],
+) -> None:
+    declined = outreach_request_decline(outreach_request=_request(), reason="일정 없음")
+    fresh = _request(organisation="역삼 경로당")
+    a_year_on = timezone.localdate() + timedelta(days=366)
+
+    assert outreach_contacts_erase(today=timezone.localdate()) == 0
+    assert outreach_contacts_erase(today=a_year_on) == 2
+    assert OutreachRequest.objects.get(pk=declined.pk).contact_phone == ""
+    assert OutreachRequest.objects.get(pk=declined.pk).contact_name == ""
+    assert OutreachRequest.objects.get(pk=fresh.pk).organisation == "역삼 경로당"
+    assert AuditEntry.objects.filter(action="outreach_request.contact_erase").count() == 2
+    assert outreach_contacts_erase(today=a_year_on) == 0  # nothing twice
+
+
+def test_it_keeps_the_contact_of_a_class_still_ahead(hubs: dict[str, Center]) -> None:
+    request = _request(
+        preferred_start=timezone.localdate(), preferred_end=date.today() + timedelta(days=400),
+    )
+    assert outreach_contacts_erase(today=timezone.localdate() + timedelta(days=366)) == 1
+    assert OutreachRequest.objects.get(pk=request.pk).contact_phone == ""
+
+
+def test_the_daily_command_reports_what_it_erased(hubs: dict[str, Center]) -> None:
+    out = StringIO()
+    call_command("outreach_contacts_erase", stdout=out)
+    assert "0" in out.getvalue()
