@@ -73,6 +73,11 @@ class CourseClass(Scoped, models.Model):
         verbose_name = _("class")
         verbose_name_plural = _("classes")
         ordering = ["first_date", "starts_at"]
+        indexes = [
+            # The nearest-class search reads upcoming classes inside a lat/lon box
+            # (classes/search.py); bench/search.py measures it.
+            models.Index(fields=["status", "lat", "lon"], name="courseclass_status_lat_lon"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="courseclass_one_venue",
