@@ -122,3 +122,12 @@ def test_it_lists_a_page_with_a_fixed_number_of_queries(
     with django_assert_max_num_queries(5):
         r = client.get("/api/v1/classes", {"lat": YEOKSAM[0], "lon": YEOKSAM[1], "limit": 20})
     assert len(r.json()["items"]) == 20
+
+
+def test_it_describes_the_search_in_openapi(client: Client) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    params = {p["name"] for p in paths["/api/v1/classes"]["get"]["parameters"]}
+    assert {"lat", "lon", "region", "topic", "level", "weekday", "q", "has_seats", "limit",
+            "offset"} <= params
+    assert "/api/v1/classes/{class_id}" in paths
+    assert "/api/v1/centers" in paths and "/api/v1/centers/{center_id}" in paths
