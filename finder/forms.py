@@ -48,7 +48,7 @@ class ClassSearchForm(forms.Form):
     )
     target_group = forms.ChoiceField(
         label=_("For"), required=False,
-        choices=[("", _("Everyone")), *list(TargetGroup.choices)],
+        choices=[("", _("Any group")), *list(TargetGroup.choices)],
     )
     wheelchair = forms.BooleanField(label=_("Wheelchair access"), required=False)
     has_seats = forms.BooleanField(label=_("Only classes with free seats"), required=False)
