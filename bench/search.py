@@ -451,7 +451,8 @@ def worker_explain(args: argparse.Namespace) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from classes.search import ClassQuery, bounding_box, class_filter
+    from classes.search import ClassQuery, class_filter
+    from lib.geo import bounding_box
 
     queries = sample_queries(args.seed, args.queries)
     print(f"--- {connection.vendor}: plans of the 5 km box query (first radius) ---")

@@ -3,7 +3,6 @@
 The import and export of centres live in `centers/transfer.py` (a service too).
 """
 
-import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,18 +22,11 @@ from centers.models import (
     OutreachStatus,
 )
 from courses.models import Topic
+from lib.geo import haversine_km
 from privacy.phone import normalize_phone
 from regions.models import Region
 
 MAX_EXPECTED_LEARNERS = 500
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km on a sphere of radius 6,371 km."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def center_point(center: Center) -> tuple[float, float]:

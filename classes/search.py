@@ -26,7 +26,6 @@ the dearer part (~25 ms there): it counts every match in the country.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -42,47 +41,14 @@ from hangeul.constants import 초성 as CHOSEONG
 from centers.models import Center
 from classes.models import ClassSession, ClassStatus, CourseClass
 from courses.models import Course
+from lib.geo import bounding_box, haversine_km
 from regions.models import Region
 
-EARTH_RADIUS_KM = 6371.0088
 # Radii of the growing search box; None is "everywhere".
 SEARCH_RADII_KM: tuple[float | None, ...] = (5.0, 20.0, 80.0, 320.0, None)
 UPCOMING_STATUSES = (ClassStatus.RECRUITING, ClassStatus.CLOSED)
 NOON = dtime(12, 0)
 TimeOfDay = Literal["morning", "afternoon"]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km between two points given in degrees."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) of a box that holds the circle of radius_km.
-
-    Exact for a sphere: the circle's longitude half-width is asin(sin r / cos φ)
-    (r the angular radius); when the circle reaches a pole or the
-    antimeridian the box spans every longitude. A hair of slack keeps points on
-    the circle inside despite rounding.
-    """
-    slack = 1e-7
-    r = radius_km / EARTH_RADIUS_KM
-    dlat = math.degrees(r) + slack
-    min_lat, max_lat = lat - dlat, lat + dlat
-    every_lon = (-180.0, 180.0)
-    if max_lat >= 90.0 or min_lat <= -90.0:
-        return min_lat, max_lat, *every_lon
-    ratio = math.sin(r) / math.cos(math.radians(lat))
-    if ratio >= 1.0:
-        return min_lat, max_lat, *every_lon
-    dlon = math.degrees(math.asin(ratio)) + slack
-    if lon - dlon < -180.0 or lon + dlon > 180.0:
-        return min_lat, max_lat, *every_lon
-    return min_lat, max_lat, lon - dlon, lon + dlon
 
 
 # --- Seats -------------------------------------------------------------------
@@ -467,11 +433,9 @@ __all__ = [
     "ClassQuery",
     "ClassSearch",
     "PlaceMatch",
-    "bounding_box",
     "class_filter",
     "class_search",
     "clear_name_cache",
-    "haversine_km",
     "load_hits",
     "name_matches",
     "nearest_ids",

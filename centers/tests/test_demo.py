@@ -12,8 +12,8 @@ from centers.models import (
     OutreachSite,
     OutreachStatus,
 )
-from centers.services import haversine_km
 from demo.seeding import DemoContext
+from lib.geo import haversine_km
 
 pytestmark = pytest.mark.django_db
 

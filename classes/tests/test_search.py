@@ -8,15 +8,14 @@ from centers.models import Center
 from classes.models import ClassStatus, CourseClass
 from classes.search import (
     ClassQuery,
-    bounding_box,
     class_search,
     clear_name_cache,
-    haversine_km,
     name_matches,
     place_search,
 )
 from classes.tests.search_fixtures import TODAY, class_at, make_center, make_course
 from courses.models import Course, Level, Topic
+from lib.geo import bounding_box, haversine_km
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,10 @@ from django.test import Client
 from django.utils import timezone
 
 from classes.models import ClassStatus, CourseClass
-from classes.search import clear_name_cache, haversine_km
+from classes.search import clear_name_cache
 from classes.tests.search_fixtures import class_at, make_center, make_course
 from courses.models import Topic
+from lib.geo import haversine_km
 
 pytestmark = pytest.mark.django_db
 

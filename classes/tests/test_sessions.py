@@ -105,7 +105,7 @@ def test_it_refuses_a_pattern_that_never_fits(people: People) -> None:
     centre = people.gangnam_center
     centre.closed_weekdays = [3]
     centre.save(update_fields=["closed_weekdays"])
-    with pytest.raises(ValidationError, match="sessions fit"):
+    with pytest.raises(ValidationError, match="회만 잡힙니다"):
         open_class(people, weekdays=[3])
 
 
