@@ -24,6 +24,15 @@ PAGES += [
     "/find/classes/?region=1168064000", "/find/map/?region=1168064000",
     "finder-class", "finder-apply",
 ]
+# Staff pages: "staff:USER:PATH", then links to follow, each a CSS selector after " > ".
+PAGES += [
+    "staff:manager:/staff/classes/",
+    "staff:manager:/staff/classes/new/",
+    "staff:manager:/staff/classes/?status=recruiting > tbody a",
+    "staff:manager:/staff/classes/?status=recruiting > tbody a > a[href$='/edit/']",
+    "staff:national:/staff/outreach/",
+    "staff:national:/staff/outreach/ > tbody a",
+]
 VIEWS = {
     "desktop": {"width": 1280},
     "xlarge-high-contrast": {"width": 1280, "display": "xlarge.high"},
@@ -61,6 +70,8 @@ def open_named(page: Page, site: Site, name: str) -> None:
     elif name == "staff-desk":
         assert log_in(page, site.username, site.password) == 200
         assert page.url == f"{site.url}/staff/", f"login as {site.username} failed"
+    elif name.startswith("staff:"):
+        open_staff_page(page, site, name)
     elif name in ("finder-class", "finder-apply"):
         # The first class near 역삼1동 in the demo data, and its how-to-apply page.
         page.goto("/find/classes/?region=1168064000")
@@ -72,6 +83,18 @@ def open_named(page: Page, site: Site, name: str) -> None:
     else:
         response = page.goto(name)
         assert response is not None and response.status == 200, name
+
+
+def open_staff_page(page: Page, site: Site, name: str) -> None:
+    username, _, steps = name.removeprefix("staff:").partition(":")
+    path, *links = steps.split(" > ")
+    assert log_in(page, username, site.password) == 200, f"login as {username} failed"
+    response = page.goto(path)
+    assert response is not None and response.status == 200, path
+    for selector in links:
+        with page.expect_navigation() as navigation:
+            page.locator(f"main {selector}").first.click()
+        assert navigation.value is not None and navigation.value.status == 200, selector
 
 
 @pytest.mark.parametrize("view", VIEWS)
