@@ -24,9 +24,19 @@ class CourseClassAdmin(admin.ModelAdmin):
     raw_id_fields = ["course", "center", "outreach_site", "bus_visit", "region", "instructor"]
     filter_horizontal = ["supporters"]
     list_select_related = ["course", "center"]
-    # Status changes go through classes.services.class_transition (the staff pages).
-    readonly_fields = ["status", "cancel_reason", "first_date", "last_date"]
     inlines = [ClassSessionInline]
+
+    # Opening, editing and cancelling go through classes.services (sessions planned
+    # around holidays, the rules, the audit trail) on the staff pages: here classes
+    # are only shown.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CourseClass]:
         # The admin goes through the same scoping as every other screen.

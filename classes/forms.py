@@ -81,5 +81,6 @@ class ClassForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    to = forms.CharField(max_length=12)
+    # Any text: classes.services.class_transition names an unknown status.
+    to = forms.CharField(label=_("Status"))
     reason = forms.CharField(required=False, max_length=500, label=_("Reason for cancelling"))

@@ -6,11 +6,12 @@ the demo call these functions.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleGrant, User
@@ -24,6 +25,8 @@ from courses.models import Course
 
 MIN_CAPACITY = 1
 MAX_CAPACITY = 100
+# Classes are planned at most this far ahead (and the date arithmetic stays in range).
+MAX_DAYS_AHEAD = 2 * 365
 
 # to-status → the statuses it may be reached from.
 TRANSITIONS: dict[str, set[str]] = {
@@ -79,6 +82,21 @@ def _require_manager(by: User | None, center: Center) -> None:
     raise ValidationError(_("You can only manage the classes of your own centres."))
 
 
+def today() -> date:
+    """The local date that "in the past" is measured from (the tests pin it)."""
+    return timezone.localdate()
+
+
+def _start_refusal(start: date) -> str | None:
+    """Why sessions cannot be planned from `start`, or None when they can."""
+    now = today()
+    if start < now:
+        return _("The first session cannot be in the past.")
+    if start > now + timedelta(days=MAX_DAYS_AHEAD):
+        return _("The first session must be within two years from today.")
+    return None
+
+
 def _validate_weekdays(weekdays: Any) -> list[int]:
     if not isinstance(weekdays, list) or not weekdays:
         raise ValidationError(_("Choose at least one weekday."))
@@ -91,11 +109,15 @@ def _staff_with_role(user: User, center: Center, roles: set[str]) -> bool:
     return RoleGrant.objects.filter(user=user, center=center, role__in=roles).exists()
 
 
-def _validate(data: ClassData) -> None:
+def _validate(data: ClassData, *, planning: bool = True) -> None:
+    """Refuse what breaks a rule. `planning`: sessions are (re)planned from data.start_date."""
     errors: list[ValidationError] = []
 
     def refuse(message: str, **params: Any) -> None:
         errors.append(ValidationError(message % params if params else message))
+
+    if planning and (why := _start_refusal(data.start_date)):
+        refuse(why)
 
     if not data.course.is_active:
         refuse(_("The course “%(course)s” is no longer offered."), course=data.course.title)
@@ -224,25 +246,31 @@ def class_sessions_generate(
     holidays (substitute holidays included) and the centre's closed days;
     first_date and last_date follow them. Refused once the class runs.
     """
-    if course_class.status in SCHEDULE_LOCKED:
+    # Lock the row: a transition to 진행중 must not slip in between the check and the write.
+    locked = CourseClass.objects.select_for_update().get(pk=course_class.pk)
+    _require_manager(by, locked.center)
+    if locked.status in SCHEDULE_LOCKED:
         raise ValidationError(_("The sessions of a class that has started cannot be changed."))
-    weekdays = _validate_weekdays(course_class.weekdays)
+    if why := _start_refusal(start_date):
+        raise ValidationError(why)
+    weekdays = _validate_weekdays(locked.weekdays)
     dates = _plan_dates(
-        center=course_class.center, start=start_date, weekdays=weekdays,
-        count=course_class.course.session_count,
+        center=locked.center, start=start_date, weekdays=weekdays,
+        count=locked.course.session_count,
     )
-    if course_class.registration_closes >= dates[0]:
+    if locked.registration_closes >= dates[0]:
         raise ValidationError(
             _("Applications must close before the first session (%(date)s).")
             % {"date": dates[0].isoformat()},
         )
-    sessions = _write_sessions(course_class, dates)
-    course_class.save(update_fields=["first_date", "last_date", "updated_at"])
+    sessions = _write_sessions(locked, dates)
+    locked.save(update_fields=["first_date", "last_date", "updated_at"])
     audit_record(
-        actor=by, action="course_class.sessions_generate", target=course_class,
+        actor=by, action="course_class.sessions_generate", target=locked,
         data={"first_date": dates[0].isoformat(), "last_date": dates[-1].isoformat(),
               "count": len(dates)},
     )
+    course_class.first_date, course_class.last_date = locked.first_date, locked.last_date
     return sessions
 
 
@@ -327,7 +355,7 @@ def class_update(*, course_class: CourseClass, data: ClassData, by: User | None)
             _("The class is in progress: its course, place, weekdays, times and dates "
               "can no longer be changed.")
         )
-    _validate(data)
+    _validate(data, planning=schedule_changed)
     _apply(course_class, data)
     if schedule_changed:
         dates = _plan_dates(

@@ -108,7 +108,11 @@ def class_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def class_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     course_class = _managed_class(request, pk)
     form = TransitionForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    else:
         try:
             class_transition(
                 course_class=course_class, to=form.cleaned_data["to"],

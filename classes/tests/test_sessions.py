@@ -6,7 +6,7 @@ from django.utils import translation
 
 from accounts.testing import People
 from centers.models import CenterClosure
-from classes.models import ClassStatus
+from classes.models import ClassStatus, CourseClass
 from classes.schedule import korean_holidays, session_dates, weekdays_label
 from classes.services import class_sessions_generate
 from classes.tests.builders import course, open_class
@@ -121,3 +121,30 @@ def test_it_plans_dates_without_a_database() -> None:
     )
     # 12-25 성탄절, 01-01 신정 and the closed 01-08 are skipped.
     assert dates == [D("2027-01-15"), D("2027-01-22"), D("2027-01-29")]
+
+
+def test_it_refuses_a_first_session_in_the_past(people: People) -> None:
+    with translation.override("en"), pytest.raises(ValidationError, match="in the past"):
+        open_class(
+            people, start=D("2025-12-30"),
+            registration_opens=D("2025-12-01"), registration_closes=D("2025-12-20"),
+        )
+    c = open_class(people)
+    with translation.override("en"), pytest.raises(ValidationError, match="in the past"):
+        class_sessions_generate(course_class=c, start_date=D("2025-12-31"), by=people.manager)
+    assert dates_of(c)[0] == D("2026-09-17")
+
+
+def test_it_refuses_a_first_session_years_ahead(people: People) -> None:
+    # 9999-12-30 once overflowed the date arithmetic into a server error.
+    for start in [D("2028-01-03"), D("9999-12-30")]:
+        with translation.override("en"), pytest.raises(ValidationError, match="two years"):
+            open_class(people, start=start, registration_closes=D("2027-12-01"))
+    assert not CourseClass.objects.exists()
+
+
+def test_only_a_manager_of_the_centre_regenerates_sessions(people: People) -> None:
+    c = open_class(people, course_=course(sessions=2))
+    with pytest.raises(ValidationError):
+        class_sessions_generate(course_class=c, start_date=D("2026-10-01"), by=people.outsider)
+    assert dates_of(c)[0] == D("2026-09-17")

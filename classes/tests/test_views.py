@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.testing import People
 from classes.models import ClassStatus, CourseClass
 from classes.selectors import class_list
@@ -121,3 +122,59 @@ def test_the_list_takes_a_fixed_number_of_queries(
         rows = list(class_list(user=people.manager))
     assert len(rows) == 3
     assert rows[0].session_total == 4  # type: ignore[attr-defined]
+
+
+def test_outsider_cannot_edit_by_posting(people: People) -> None:
+    mine = open_class(people)
+    r = client_for(people.outsider).post(
+        reverse("classes-edit", args=[mine.pk]), form_fields(people, capacity="30"),
+    )
+    assert r.status_code == 404
+    assert CourseClass.objects.get(pk=mine.pk).capacity == 15
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"start_date": "9999-12-30", "registration_opens": "9999-12-01",
+         "registration_closes": "9999-12-02"},
+        {"start_date": "2025-12-01", "registration_opens": "2025-11-01",
+         "registration_closes": "2025-11-20"},
+    ],
+)
+def test_it_explains_dates_out_of_range_without_saving(people: People, changes: dict) -> None:
+    r = client_for(people.manager).post(reverse("classes-create"), form_fields(people, **changes))
+    assert r.status_code == 200
+    assert 'role="alert"' in r.content.decode()
+    assert not CourseClass.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "post",
+    [{}, {"to": "x" * 50}, {"to": "cancelled", "reason": "x" * 600}],
+)
+def test_it_explains_a_malformed_status_change(people: People, post: dict) -> None:
+    mine = open_class(people)
+    r = client_for(people.manager).post(
+        reverse("classes-transition", args=[mine.pk]), post, follow=True,
+    )
+    assert r.status_code == 200
+    assert 'class="message message-error"' in r.content.decode()
+    assert CourseClass.objects.get(pk=mine.pk).status == ClassStatus.PLANNED
+
+
+def test_the_admin_only_shows_classes(people: People) -> None:
+    """Classes change through the services (sessions, rules, audit), not the admin."""
+    mine = open_class(people)
+    admin = User.objects.create_superuser("root", password="x")
+    client = client_for(admin)
+    assert client.get(reverse("admin:classes_courseclass_changelist")).status_code == 200
+    change = reverse("admin:classes_courseclass_change", args=[mine.pk])
+    assert client.get(change).status_code == 200
+    assert client.get(reverse("admin:classes_courseclass_add")).status_code == 403
+    r = client.post(change, {"capacity": "99", "weekdays": "[0]"})
+    assert r.status_code == 403
+    assert client.post(
+        reverse("admin:classes_courseclass_delete", args=[mine.pk]), {"post": "yes"},
+    ).status_code == 403
+    assert CourseClass.objects.get(pk=mine.pk).capacity == 15
