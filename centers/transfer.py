@@ -84,6 +84,8 @@ STATUS_LOOKUP = _reverse(STATUS_WORDS)
 FEATURE_LOOKUP = _reverse(FEATURE_WORDS)
 FEATURE_SEPARATORS = re.compile(r"\s*[,;/\n]\s*")
 PHONE_PATTERN = re.compile(r"^[0-9][0-9\-\s()]{6,18}[0-9]$")
+# ASCII digits only ("²".isdigit() is true), and small enough for a BIGINT column.
+ID_PATTERN = re.compile(r"^[0-9]{1,18}$")
 # South Korea with its islands (마라도 33.1°, 독도 131.9°) and a margin.
 LAT_RANGE = (33.0, 38.7)
 LON_RANGE = (124.5, 132.0)
@@ -261,7 +263,7 @@ class _Checker:
         center_id: int | None = None
         raw_id = _text(cells.get(COL_ID))
         if raw_id:
-            if raw_id.isdigit():
+            if ID_PATTERN.match(raw_id):
                 center_id = int(raw_id)
             else:
                 self.error(number, COL_ID, _("%(value)s is not a centre ID.") % {"value": raw_id})
@@ -330,6 +332,10 @@ class _Checker:
         hours = _text(cells.get(COL_HOURS))
         if len(hours) > 200:
             self.error(number, COL_HOURS, _("The opening hours are longer than 200 characters."))
+        for column, text in [(COL_NAME, name), (COL_ADDRESS, address), (COL_HOURS, hours)]:
+            if "\x00" in text:
+                # PostgreSQL refuses NUL in text: say so instead of failing the whole upload.
+                self.error(number, column, _("The text holds a null character."))
         if len(self.errors) > before or region is None:
             return None
         if lat is None or lon is None:
@@ -430,6 +436,15 @@ def centers_import(*, stream: IO[bytes], fmt: str, actor: Any = None) -> ImportR
                     row.number, COL_ID,
                     _("There is no centre with ID %(value)s that you may change.")
                     % {"value": row.center_id},
+                )
+                continue
+            if (
+                creatable is not None and row.values["region_id"] != target.region_id
+                and row.values["region_id"] not in creatable
+            ):
+                # Moving a centre is adding it elsewhere: only into a region the user oversees.
+                checker.error(
+                    row.number, COL_REGION, _("You may not move centres to this 행정동."),
                 )
                 continue
         else:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from accounts.testing import YEOKSAM1, People
@@ -222,3 +222,43 @@ def test_the_commands_export_and_import(people: People, tmp_path: Path) -> None:
         call_command("centers_import", str(tmp_path / name), stdout=out)
         assert "0 created, 0 updated, 3 unchanged" in out.getvalue()
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999", "²", "１２"])
+def test_it_refuses_an_id_that_is_not_a_plain_number(people: People, raw: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        centers_import(stream=_xlsx([_row(배움터_ID=raw)]), fmt="xlsx")
+    [message] = caught.value.messages
+    assert "'배움터 ID'" in message and raw in message
+
+
+def test_it_refuses_a_null_character_in_text(people: People) -> None:
+    text = io.StringIO()
+    csv.writer(text).writerows([COLUMNS, [str(v) for v in _row(이름="역삼\x00도서관")]])
+    with pytest.raises(ValidationError) as caught:
+        centers_import(stream=io.BytesIO(text.getvalue().encode()), fmt="csv")
+    assert "'이름'" in caught.value.messages[0]
+    assert not Center.objects.filter(name__startswith="역삼").exclude(
+        pk=people.gangnam_center.pk,
+    ).exists()
+
+
+def test_a_user_cannot_move_a_centre_out_of_their_region(people: People) -> None:
+    centre = people.gangnam_center
+    busan_code = people.busan_center.region.code
+    moved = [_row(배움터_ID=centre.pk, 이름=centre.name, 행정동코드=busan_code)]
+    for actor in [people.gangnam_officer, people.manager]:
+        with pytest.raises(ValidationError) as caught:
+            centers_import(stream=_xlsx(moved), fmt="xlsx", actor=actor)
+        assert "'행정동코드'" in caught.value.messages[0]
+    centre.refresh_from_db()
+    assert centre.region.code == YEOKSAM1
+    # Within the officer's own 강남구 a move is fine; the national admin moves anywhere.
+    assert centers_import(stream=_xlsx(moved), fmt="xlsx", actor=people.national).updated == 1
+
+
+def test_the_import_command_names_an_unknown_user(people: People, tmp_path: Path) -> None:
+    path = tmp_path / "centres.xlsx"
+    path.write_bytes(_xlsx([_row()]).getvalue())
+    with pytest.raises(CommandError, match="nobody"):
+        call_command("centers_import", str(path), "--user", "nobody")

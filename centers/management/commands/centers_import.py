@@ -26,7 +26,9 @@ class Command(BaseCommand):
             fmt = file_format(file.name)
         except UnknownFormat as error:
             raise CommandError(str(error)) from None
-        actor = User.objects.get(username=user) if user else None
+        actor = User.objects.filter(username=user).first() if user else None
+        if user and actor is None:
+            raise CommandError(f"There is no user {user!r}.")
         try:
             with file.open("rb") as stream:
                 result = centers_import(stream=stream, fmt=fmt, actor=actor)
