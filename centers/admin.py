@@ -177,6 +177,12 @@ class OutreachRequestAdmin(ScopedAdmin):
     readonly_fields = ["contact", "status", "decided_by", "decided_at", "site", "created_at"]
     raw_id_fields = ["region"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # requests come in through the public form (the service)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # decisions and their rules live in centers.services
+
     @admin.display(description=_("contact"))
     def contact(self, obj: OutreachRequest) -> str:
         return f"{mask_name(obj.contact_name)} {mask_phone(obj.contact_phone)}"

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from centers.services import outreach_preferred_start_validate
 from courses.models import Topic
 from regions.models import Region
 
@@ -61,8 +62,7 @@ class OutreachRequestForm(forms.Form):
 
     def clean_preferred_start(self) -> date:
         value: date = self.cleaned_data["preferred_start"]
-        if value < date.today():
-            raise forms.ValidationError(_("Choose a date from today on."))
+        outreach_preferred_start_validate(value)  # early, beside the other fields' errors
         return value
 
     def clean_district(self) -> Region:

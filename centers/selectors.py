@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from accounts.models import Role
+from accounts.scoping import is_national, role_grants
 from centers.models import Center, OutreachRequest
 
 if TYPE_CHECKING:
@@ -40,3 +42,19 @@ def outreach_request_list(
     if status:
         requests = requests.filter(status=status)
     return list(requests.order_by("-created_at", "-pk")[:limit])
+
+
+def outreach_request_can_decide(
+    *, user: "User | AnonymousUser", outreach_request: OutreachRequest,
+) -> bool:
+    """Whether `user` may accept, schedule or decline: the hub's managers, or national staff.
+
+    Instructors and supporters of the hub and regional officers see requests, but
+    the hub decides (as with classes, `classes.selectors.class_can_manage`).
+    """
+    if is_national(user):
+        return True
+    return any(
+        grant.role == Role.CENTER_MANAGER and grant.center_id == outreach_request.hub_id
+        for grant in role_grants(user)
+    )

@@ -53,6 +53,12 @@ def outreach_hub_for(region: Region) -> Center | None:
     return min(same_province or hubs, key=distance)
 
 
+def outreach_preferred_start_validate(value: date) -> None:
+    """A class cannot be asked for in the past (the form checks early with this too)."""
+    if value < timezone.localdate():
+        raise ValidationError(_("Choose a date from today on."), code="past")
+
+
 @transaction.atomic
 def outreach_request_create(
     *,
@@ -82,6 +88,10 @@ def outreach_request_create(
         phone = ""
     if topic not in Topic.values:
         errors.setdefault("topic", []).append(_("Choose a topic from the list."))
+    try:
+        outreach_preferred_start_validate(preferred_start)
+    except ValidationError as error:
+        errors.setdefault("preferred_start", []).extend(error.messages)
     if preferred_end < preferred_start:
         errors.setdefault("preferred_end", []).append(
             _("The end of the preferred period cannot be before its start.")

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from centers.forms import DecisionForm, OutreachRequestForm
 from centers.models import OutreachRequest, OutreachStatus
-from centers.selectors import outreach_request_list
+from centers.selectors import outreach_request_can_decide, outreach_request_list
 from centers.services import (
     outreach_request_accept,
     outreach_request_create,
@@ -73,6 +73,9 @@ def outreach_request_staff_detail(request: HttpRequest, pk: int) -> HttpResponse
         ),
         pk=pk,
     )
+    may_decide = outreach_request_can_decide(user=request.user, outreach_request=outreach)
+    if request.method == "POST" and not may_decide:
+        raise PermissionDenied
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
@@ -98,5 +101,6 @@ def outreach_request_staff_detail(request: HttpRequest, pk: int) -> HttpResponse
     )
     return render(request, "centers/outreach_request_detail.html", {
         "outreach": outreach, "form": form,
-        "can_decide": outreach.status in (OutreachStatus.REQUESTED, OutreachStatus.ACCEPTED),
+        "can_decide": may_decide
+        and outreach.status in (OutreachStatus.REQUESTED, OutreachStatus.ACCEPTED),
     })

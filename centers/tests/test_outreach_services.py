@@ -42,7 +42,8 @@ def _request(**changes: object) -> OutreachRequest:
         "organisation": "개포 행복 경로당", "contact_name": "김민수",
         "contact_phone": "010-1234-5678", "road_address": "서울특별시 강남구 개포로 1",
         "region": Region.objects.get(code="1168066000"), "topic": "kiosk",
-        "preferred_start": date(2026, 5, 1), "preferred_end": date(2026, 6, 30),
+        "preferred_start": timezone.localdate() + timedelta(days=20),
+        "preferred_end": timezone.localdate() + timedelta(days=80),
         "expected_learners": 15,
     }
     values.update(changes)
@@ -76,6 +77,15 @@ def test_it_refuses_a_bad_request_with_field_messages(hubs: dict[str, Center]) -
         "contact_phone", "preferred_end", "expected_learners", "organisation",
     }
     assert not OutreachRequest.objects.exists()
+
+
+def test_it_refuses_a_start_in_the_past(hubs: dict[str, Center]) -> None:
+    yesterday = timezone.localdate() - timedelta(days=1)
+    with pytest.raises(ValidationError) as caught:
+        _request(preferred_start=yesterday, preferred_end=yesterday + timedelta(days=30))
+    assert set(caught.value.message_dict) == {"preferred_start"}
+    assert not OutreachRequest.objects.exists()
+    assert _request(preferred_start=timezone.localdate()).status == OutreachStatus.REQUESTED
 
 
 def test_it_accepts_then_schedules_at_a_new_site(hubs: dict[str, Center]) -> None:

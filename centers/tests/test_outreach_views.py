@@ -116,3 +116,27 @@ def test_the_outsider_gets_nothing(client: Client, people: People, gangnam_hub: 
 
 def test_staff_pages_need_a_login(client: Client) -> None:
     assert client.get("/staff/outreach/").status_code == 302
+
+
+@pytest.mark.parametrize("who", ["instructor", "gangnam_officer"])
+def test_staff_who_only_see_a_request_cannot_decide_it(
+    client: Client, people: People, gangnam_hub: Center, who: str,
+) -> None:
+    outreach = _make(gangnam_hub)
+    client.force_login(getattr(people, who))
+    url = f"/staff/outreach/{outreach.pk}/"
+    page = client.get(url).content.decode()
+    assert "개포 행복 경로당" in page and 'name="decision"' not in page
+    assert client.post(url, {"decision": "accept"}).status_code == 403
+    outreach.refresh_from_db()
+    assert outreach.status == OutreachStatus.REQUESTED
+
+
+def test_the_national_admin_decides(client: Client, people: People, gangnam_hub: Center) -> None:
+    outreach = _make(gangnam_hub)
+    client.force_login(people.national)
+    url = f"/staff/outreach/{outreach.pk}/"
+    assert 'name="decision"' in client.get(url).content.decode()
+    client.post(url, {"decision": "decline", "reason": "강사 일정이 없습니다"})
+    outreach.refresh_from_db()
+    assert outreach.status == OutreachStatus.DECLINED

@@ -1,6 +1,7 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.testing import People
 from centers.models import CenterClosure
@@ -36,11 +37,12 @@ def test_it_lists_outreach_requests_in_scope_in_one_query(
     hub = people.gangnam_center
     hub.kind = CenterKind.HUB
     hub.save(update_fields=["kind"])
+    soon = timezone.localdate() + timedelta(days=20)
     for number in range(3):
         outreach_request_create(
             organisation=f"경로당 {number}", contact_name="김민수", contact_phone="01012345678",
             road_address="역삼로 1", region=hub.region, topic="kiosk",
-            preferred_start=date(2026, 5, 1), preferred_end=date(2026, 5, 30),
+            preferred_start=soon, preferred_end=soon + timedelta(days=29),
             expected_learners=10, hub=hub,
         )
     people.manager.refresh_from_db()
