@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -56,7 +57,11 @@ class ClassForm(forms.Form):
         super().__init__(*args, **kwargs)
         centers = class_manageable_centers(user)
         fields: Any = self.fields
-        fields["course"].queryset = Course.objects.filter(is_active=True)
+        # A class keeps its course after the course is withdrawn from the catalogue.
+        current = self.initial.get("course")
+        fields["course"].queryset = Course.objects.filter(
+            Q(is_active=True) | Q(pk=getattr(current, "pk", current)),
+        )
         fields["center"].queryset = centers
         fields["outreach_site"].queryset = OutreachSite.objects.filter(hub__in=centers)
         fields["bus_visit"].queryset = BusVisit.objects.filter(

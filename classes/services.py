@@ -109,8 +109,12 @@ def _staff_with_role(user: User, center: Center, roles: set[str]) -> bool:
     return RoleGrant.objects.filter(user=user, center=center, role__in=roles).exists()
 
 
-def _validate(data: ClassData, *, planning: bool = True) -> None:
-    """Refuse what breaks a rule. `planning`: sessions are (re)planned from data.start_date."""
+def _validate(
+    data: ClassData, *, planning: bool = True, course_before: Course | None = None,
+) -> None:
+    """Refuse what breaks a rule. `planning`: sessions are (re)planned from data.start_date;
+    `course_before`: the course of the class being edited, which it keeps even once withdrawn.
+    """
     errors: list[ValidationError] = []
 
     def refuse(message: str, **params: Any) -> None:
@@ -119,7 +123,7 @@ def _validate(data: ClassData, *, planning: bool = True) -> None:
     if planning and (why := _start_refusal(data.start_date)):
         refuse(why)
 
-    if not data.course.is_active:
+    if not data.course.is_active and data.course != course_before:
         refuse(_("The course “%(course)s” is no longer offered."), course=data.course.title)
     if data.center.status == CenterStatus.CLOSED:
         refuse(_("Classes cannot be opened at a centre that has closed down."))
@@ -355,7 +359,7 @@ def class_update(*, course_class: CourseClass, data: ClassData, by: User | None)
             _("The class is in progress: its course, place, weekdays, times and dates "
               "can no longer be changed.")
         )
-    _validate(data, planning=schedule_changed)
+    _validate(data, planning=schedule_changed, course_before=course_class.course)
     _apply(course_class, data)
     if schedule_changed:
         dates = _plan_dates(

@@ -10,7 +10,8 @@ from accounts.testing import People
 from audit.models import AuditEntry
 from classes.models import ClassStatus, CourseClass
 from classes.services import class_data, class_transition, class_update
-from classes.tests.builders import data, open_class
+from classes.tests.builders import course, data, open_class
+from courses.models import Course
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +154,20 @@ def test_it_keeps_the_sessions_of_a_running_class(people: People) -> None:
     new = class_data(c)
     new.capacity = 20
     assert class_update(course_class=c, data=new, by=people.manager).capacity == 20
+
+
+def test_a_withdrawn_course_opens_no_new_class_but_its_classes_go_on(people: People) -> None:
+    c = open_class(people)
+    Course.objects.filter(pk=c.course_id).update(is_active=False)
+    with translation.override("en"), pytest.raises(ValidationError, match="no longer offered"):
+        open_class(people)
+    new = class_data(c)
+    new.course = Course.objects.get(pk=c.course_id)
+    new.capacity = 20
+    assert class_update(course_class=c, data=new, by=people.manager).capacity == 20
+    # Nor does an existing class move to it.
+    other = open_class(people, course_=course("키오스크 주문"))
+    new = class_data(other)
+    new.course = Course.objects.get(pk=c.course_id)
+    with translation.override("en"), pytest.raises(ValidationError, match="no longer offered"):
+        class_update(course_class=other, data=new, by=people.manager)

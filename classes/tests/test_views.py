@@ -9,6 +9,7 @@ from accounts.testing import People
 from classes.models import ClassStatus, CourseClass
 from classes.selectors import class_list
 from classes.tests.builders import course, data, open_class
+from courses.models import Course
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +179,17 @@ def test_the_admin_only_shows_classes(people: People) -> None:
         reverse("admin:classes_courseclass_delete", args=[mine.pk]), {"post": "yes"},
     ).status_code == 403
     assert CourseClass.objects.get(pk=mine.pk).capacity == 15
+
+
+def test_it_edits_a_class_whose_course_was_withdrawn(people: People) -> None:
+    mine = open_class(people)
+    Course.objects.filter(pk=mine.course_id).update(is_active=False)
+    r = client_for(people.manager).post(
+        reverse("classes-edit", args=[mine.pk]),
+        form_fields(people, course=mine.course_id, capacity="20"),
+    )
+    assert r.status_code == 302
+    assert CourseClass.objects.get(pk=mine.pk).capacity == 20
+    # A new class is not offered the withdrawn course.
+    r = client_for(people.manager).get(reverse("classes-create"))
+    assert mine.course not in r.context["form"].fields["course"].queryset
