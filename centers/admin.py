@@ -20,7 +20,15 @@ from centers.models import (
     OutreachRequest,
     OutreachSite,
 )
-from centers.transfer import UnknownFormat, centers_export, centers_import, file_format
+from centers.transfer import (
+    LAT_RANGE,
+    LON_RANGE,
+    UnknownFormat,
+    center_regions_allowed,
+    centers_export,
+    centers_import,
+    file_format,
+)
 from privacy.masking import mask_name, mask_phone
 
 
@@ -60,6 +68,33 @@ class CenterAdminForm(forms.ModelForm):
             "name", "kind", "status", "region", "road_address", "lat", "lon", "phone",
             "opening_hours", "accessibility", "closed_weekdays",
         ]
+
+    # Set by CenterAdmin.get_form: whose scope the region must lie in.
+    actor: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        region = data.get("region")
+        if region is None:
+            return data
+        allowed = center_regions_allowed(self.actor)
+        moved = self.instance.pk is None or self.instance.region_id != region.pk
+        if moved and allowed is not None and region.pk not in allowed:
+            self.add_error("region", gettext("You may not move centres to this 행정동."))
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None):
+            self.add_error("lat", gettext("Give both latitude and longitude, or neither."))
+        elif lat is None or lon is None:
+            # Like the import: a centre without a point of its own takes its 행정동's.
+            data["lat"], data["lon"] = region.lat, region.lon
+        else:
+            for field, value, (low, high) in [("lat", lat, LAT_RANGE), ("lon", lon, LON_RANGE)]:
+                if not low <= value <= high:
+                    self.add_error(field, gettext(
+                        "%(value)s is outside Korea (between %(low)s and %(high)s).",
+                    ) % {"value": value, "low": low, "high": high})
+        return data
 
 
 class CenterClosureInline(admin.TabularInline):
@@ -104,6 +139,12 @@ class CenterAdmin(ScopedAdmin):
     inlines = [CenterClosureInline]
     actions = ["export_xlsx", "export_csv"]
     change_list_template = "admin/centers/center/change_list.html"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user  # type: ignore[attr-defined]
+        return form
 
     @admin.action(description=_("Export the selected centres (Excel)"), permissions=["view"])
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Center]) -> HttpResponse:

@@ -367,8 +367,11 @@ def _header_map(header: list[Any]) -> dict[str, int]:
     return {column: found[column] for column in COLUMNS if column in found}
 
 
-def _may_create_in(actor: Any) -> set[int] | None:
-    """The 행정동 ids where `actor` may add centres; None means anywhere."""
+def center_regions_allowed(actor: Any) -> set[int] | None:
+    """The 행정동 ids where `actor` may add or move centres; None means anywhere.
+
+    The import and the admin's centre form both ask this.
+    """
     if actor is None or is_national(actor):
         return None
     allowed = Region.objects.eupmyeondongs().filter(scope_filter(actor, ScopePaths(region="")))
@@ -415,7 +418,7 @@ def centers_import(*, stream: IO[bytes], fmt: str, actor: Any = None) -> ImportR
             region_id__in={row.values["region_id"] for row in checked if row.center_id is None},
         )
     }
-    creatable = _may_create_in(actor)
+    creatable = center_regions_allowed(actor)
     seen_ids: dict[int, int] = {}
     seen_names: dict[tuple[str, int], int] = {}
     plan: list[tuple[_Row, Center | None]] = []

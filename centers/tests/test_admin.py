@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.testing import People
 from centers.models import CenterKind
 from centers.services import outreach_request_create
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,32 @@ def test_outreach_requests_change_only_through_the_staff_page(
     outreach.refresh_from_db()
     assert (outreach.organisation, outreach.hub) == ("개포 행복 경로당", hub)
     assert client.get("/admin/centers/outreachrequest/add/").status_code == 403
+
+
+def test_an_officer_cannot_move_a_centre_out_of_their_region_in_the_admin(
+    client: Client, people: People,
+) -> None:
+    officer = people.gangnam_officer
+    officer.is_staff = True
+    officer.save(update_fields=["is_staff"])
+    officer.user_permissions.add(*Permission.objects.filter(
+        codename__in=["view_center", "change_center"],
+    ))
+    client.force_login(officer)
+    centre = people.gangnam_center
+    data = {
+        "name": centre.name, "kind": centre.kind, "status": centre.status,
+        "region": people.busan_center.region.pk, "road_address": "", "lat": "", "lon": "",
+        "phone": "", "opening_hours": "",
+        "closures-TOTAL_FORMS": "0", "closures-INITIAL_FORMS": "0",
+    }
+    r = client.post(f"{URL}{centre.pk}/change/", data)
+    assert r.status_code == 200  # the form again, with the error
+    centre.refresh_from_db()
+    assert centre.region == people.gangnam_center.region
+    # Within 강남구 the move is saved, and a centre always gets a point.
+    data["region"] = Region.objects.get(code="1168065000").pk
+    assert client.post(f"{URL}{centre.pk}/change/", data).status_code == 302
+    centre.refresh_from_db()
+    assert centre.region.code == "1168065000"
+    assert (centre.lat, centre.lon) == (centre.region.lat, centre.region.lon)
