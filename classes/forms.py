@@ -67,11 +67,14 @@ class ClassForm(forms.Form):
         fields["bus_visit"].queryset = BusVisit.objects.filter(
             vehicle__base__in=centers,
         ).select_related("vehicle")
-        staff = User.objects.filter(role_grants__center__in=centers).distinct()
-        fields["instructor"].queryset = staff.filter(role_grants__role=Role.INSTRUCTOR)
-        fields["supporters"].queryset = staff.filter(
+        # One filter() call: the centre and the role must belong to the same grant.
+        fields["instructor"].queryset = User.objects.filter(
+            role_grants__center__in=centers, role_grants__role=Role.INSTRUCTOR,
+        ).distinct()
+        fields["supporters"].queryset = User.objects.filter(
+            role_grants__center__in=centers,
             role_grants__role__in=[Role.SUPPORTER, Role.INSTRUCTOR],
-        )
+        ).distinct()
 
     def class_data(self) -> ClassData:
         d = self.cleaned_data

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.testing import People
 from classes.models import ClassStatus, CourseClass
 from classes.selectors import class_list
@@ -193,3 +193,16 @@ def test_it_edits_a_class_whose_course_was_withdrawn(people: People) -> None:
     # A new class is not offered the withdrawn course.
     r = client_for(people.manager).get(reverse("classes-create"))
     assert mine.course not in r.context["form"].fields["course"].queryset
+
+
+def test_the_form_offers_only_the_centres_own_instructors(people: People) -> None:
+    from accounts.services import role_grant_create
+
+    # A supporter here who teaches elsewhere is not an instructor here.
+    both = User.objects.create_user("both", password="x")
+    role_grant_create(user=both, role=Role.SUPPORTER, center=people.gangnam_center)
+    role_grant_create(user=both, role=Role.INSTRUCTOR, center=people.busan_center)
+    r = client_for(people.manager).get(reverse("classes-create"))
+    fields = r.context["form"].fields
+    assert list(fields["instructor"].queryset) == [people.instructor]
+    assert both in fields["supporters"].queryset
