@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import model_validator
@@ -19,6 +20,18 @@ from courses.models import Level, TargetGroup, Topic
 from regions.selectors import region_get_by_code
 
 router = Router(tags=["classes"])
+
+# Far beyond the national scale (~100,000 classes), and far below the 64-bit
+# OFFSET both databases take: a bigger offset was a 500, now it is a 422.
+MAX_OFFSET = 10_000_000
+
+
+class Pagination(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(
+            ninja_settings.PAGINATION_PER_PAGE, ge=1, le=ninja_settings.PAGINATION_MAX_LIMIT,
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ClassFilter(Schema):
@@ -40,7 +53,10 @@ class ClassFilter(Schema):
     target_group: TargetGroup | None = None
     wheelchair: bool = Field(False, description="only centres with wheelchair access")
     has_seats: bool = Field(False, description="only classes with a free seat")
-    q: str = Field("", max_length=50, description="course or centre name; 초성 works (ㄱㄴ)")
+    q: str = Field(
+        "", max_length=50, pattern=r"^[^\x00]*$",  # PostgreSQL text cannot hold NUL
+        description="course or centre name; 초성 works (ㄱㄴ)",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> "ClassFilter":
@@ -128,7 +144,7 @@ class _Items:
 
 
 @router.get("", response=list[ClassItemOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def classes(request: HttpRequest, filters: Query[ClassFilter]) -> object:
     """Upcoming classes (taking applications, or full with sessions ahead), nearest first.
 

@@ -132,3 +132,16 @@ def test_it_describes_the_search_in_openapi(client: Client) -> None:
             "offset"} <= params
     assert "/api/v1/classes/{class_id}" in paths
     assert "/api/v1/centers" in paths and "/api/v1/centers/{center_id}" in paths
+
+
+def test_it_refuses_a_nul_character_or_a_huge_offset(client: Client, classes) -> None:
+    # PostgreSQL cannot take NUL in a text parameter, and a 20-digit OFFSET
+    # overflows both databases: each was a 500 instead of a 422.
+    for params in (
+        {"q": "키오\x00스크"},
+        {"offset": 10**20},
+        {"lat": YEOKSAM[0], "lon": YEOKSAM[1], "offset": 10**20},
+    ):
+        r = client.get("/api/v1/classes", params)
+        assert r.status_code == 422, params
+        assert "올바르지 않" in r.json()["message"], params
