@@ -237,6 +237,12 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "course": course_class.course,
         "lessons": course_class.course.lesson_plans.all(),
         "sessions": hit.sessions,
+        # Then the table leaves out a time column that would repeat one time
+        # on every row and squeeze the dates on a narrow phone.
+        "same_times": all(
+            (s.starts_at, s.ends_at) == (course_class.starts_at, course_class.ends_at)
+            for s in hit.sessions
+        ),
         "address": address,
         "center": course_class.center,
         "accessibility": _features(course_class.center) if at_center else [],

@@ -209,3 +209,28 @@ def test_it_renders_results_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         r = client.get("/find/classes/", {"region": "1168064000"})
     assert r.status_code == 200
+
+
+def test_it_makes_every_lone_link_a_large_target(client: Client, classes) -> None:
+    # A link alone in its paragraph (back, find another, call) is a 44 px target:
+    # it carries a class that finder.css sizes, not the bare inline link.
+    near, _far = classes
+    pages = (f"/classes/{near.pk}/", f"/classes/{near.pk}/apply/", "/find/in/1100000000/")
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "<p><a href=" not in body, url
+    body = client.get(f"/classes/{near.pk}/").content.decode()
+    assert 'class="button button-secondary" href="tel:02-3423-0000"' in body
+
+
+def test_it_leaves_out_a_time_column_that_repeats_one_time(client: Client, classes) -> None:
+    near, _far = classes
+    body = client.get(f"/classes/{near.pk}/").content.decode()
+    table = body[body.index('class="session-table"'):body.index("</table>")]
+    assert escape(clock(time(14))) not in table  # said once, above the table
+    session = near.sessions.get(number=2)
+    session.starts_at, session.ends_at = time(10), time(12)
+    session.save()
+    body = client.get(f"/classes/{near.pk}/").content.decode()
+    table = body[body.index('class="session-table"'):body.index("</table>")]
+    assert escape(clock(time(10))) in table and escape(clock(time(14))) in table
