@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from api.pagination import Pagination
 from centers.models import Center, CenterStatus
 from classes.search import center_ids_matching
 from regions.models import Region
@@ -69,7 +70,7 @@ def _in_region(region: Region) -> Q:
 
 
 @router.get("", response=list[CenterOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def centers(request: HttpRequest, filters: Query[CenterFilter]) -> object:
     """Learning centres, by region code and name (초성 search included)."""
     found = public_centers()

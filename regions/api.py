@@ -1,7 +1,8 @@
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from api.pagination import Pagination
 from regions.models import Region
 from regions.selectors import region_list
 
@@ -31,7 +32,7 @@ class RegionOut(Schema):
 
 
 @router.get("", response=list[RegionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def regions(request: HttpRequest, filters: Query[RegionFilter]) -> object:
     """시·도, 시·군·구 and 읍·면·동 with their 행정안전부 codes and a representative point."""
     return region_list(level=filters.level, parent_code=filters.parent)

@@ -62,3 +62,11 @@ def test_it_lists_with_a_fixed_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(3):
         client.get("/api/v1/regions", {"level": "eupmyeondong", "limit": 1000})
+
+
+def test_it_refuses_an_offset_beyond_any_page(client: Client) -> None:
+    r = client.get("/api/v1/regions", {"offset": "99999999999999999999"})
+    assert r.status_code == 422
+    assert "offset" in r.json()["message"]
+    assert client.get("/api/v1/regions", {"limit": 0}).status_code == 422
+    assert client.get("/api/v1/regions", {"offset": 10_000_000}).json()["items"] == []
