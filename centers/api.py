@@ -25,7 +25,10 @@ class CenterFilter(Schema):
     region: str | None = Field(
         None, pattern=r"^\d{10}$", description="10-digit code of a 시·도, 시·군·구 or 행정동",
     )
-    q: str = Field("", max_length=50, description="name; 초성 works (ㅇㅅ ㅎㅈ)")
+    q: str = Field(
+        "", max_length=50, pattern=r"^[^\x00]*$",  # PostgreSQL text cannot hold NUL
+        description="name; 초성 works (ㅇㅅ ㅎㅈ)",
+    )
 
 
 class CenterOut(Schema):

@@ -9,30 +9,17 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.conf import settings as ninja_settings
 from ninja.errors import ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import model_validator
 
+from api.pagination import Pagination
 from classes.models import CourseClass
 from classes.search import ClassHit, ClassQuery, class_search, load_hits, public_classes
 from courses.models import Level, TargetGroup, Topic
 from regions.selectors import region_get_by_code
 
 router = Router(tags=["classes"])
-
-# Far beyond the national scale (~100,000 classes), and far below the 64-bit
-# OFFSET both databases take: a bigger offset was a 500, now it is a 422.
-MAX_OFFSET = 10_000_000
-
-
-class Pagination(LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(
-            ninja_settings.PAGINATION_PER_PAGE, ge=1, le=ninja_settings.PAGINATION_MAX_LIMIT,
-        )
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
 
 class ClassFilter(Schema):
     lat: float | None = Field(None, ge=-90, le=90, description="latitude of the learner (WGS84)")

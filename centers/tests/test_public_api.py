@@ -50,3 +50,9 @@ def test_it_shows_one_centre_but_not_a_closed_down_one(client: Client, people: P
     people.busan_center.status = CenterStatus.CLOSED
     people.busan_center.save(update_fields=["status"])
     assert client.get(f"/api/v1/centers/{people.busan_center.pk}").status_code == 404
+
+
+def test_it_refuses_a_nul_character_in_the_name_query(client: Client, people: People) -> None:
+    r = client.get("/api/v1/centers", {"q": "역삼\x00"})
+    assert r.status_code == 422
+    assert "q" in r.json()["message"]
