@@ -203,6 +203,9 @@ STORAGES = {
     },
 }
 
+# The programme's national call centre, shown on every page where a learner may need help.
+HELPLINE_PHONE = os.environ.get("HELPLINE_PHONE", "1800-0000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
