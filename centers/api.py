@@ -31,11 +31,12 @@ class CenterFilter(Schema):
     )
 
 
-class CenterOut(Schema):
+class CenterBriefOut(Schema):
+    """A centre as a class's page shows it."""
+
     id: int
     name: str
     kind: str
-    status: str
     road_address: str
     phone: str
     opening_hours: str
@@ -44,7 +45,6 @@ class CenterOut(Schema):
     lat: float | None
     lon: float | None
     accessibility: list[str]
-    closed_weekdays: list[int]
 
     @staticmethod
     def resolve_region_code(obj: Center) -> str:
@@ -53,6 +53,11 @@ class CenterOut(Schema):
     @staticmethod
     def resolve_region_name(obj: Center) -> str:
         return obj.region.full_name
+
+
+class CenterOut(CenterBriefOut):
+    status: str
+    closed_weekdays: list[int]
 
 
 def public_centers() -> QuerySet[Center]:

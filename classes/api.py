@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from pydantic import model_validator
 
 from api.pagination import Pagination
+from centers.api import CenterBriefOut
 from classes.models import CourseClass
 from classes.search import ClassHit, ClassQuery, class_search, load_hits, public_classes
 from courses.models import Level, TargetGroup, Topic
@@ -150,28 +151,6 @@ class CourseOut(Schema):
     summary: str
     goals: str
     minutes_per_session: int
-
-
-class CenterBriefOut(Schema):
-    id: int
-    name: str
-    kind: str
-    road_address: str
-    phone: str
-    opening_hours: str
-    region_code: str
-    region_name: str
-    lat: float | None
-    lon: float | None
-    accessibility: list[str]
-
-    @staticmethod
-    def resolve_region_code(obj: object) -> str:
-        return obj.region.code  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_region_name(obj: object) -> str:
-        return obj.region.full_name  # type: ignore[attr-defined]
 
 
 class ClassDetailOut(Schema):
