@@ -4,11 +4,11 @@ from typing import Any
 
 from accounts.models import Role, RoleGrant, User
 from centers.models import Center
+from demo.credentials import DEMO_PASSWORD
 from demo.seeding import DemoContext
 from regions.models import Region
 
 ORDER = 30
-DEMO_PASSWORD = "baeumteo-demo-2026"
 
 
 def _account(context: DemoContext, username: str, name: str, label: str) -> User:

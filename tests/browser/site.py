@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from accounts.demo import DEMO_PASSWORD
+from demo.credentials import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
