@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "centers",
     "courses",
     "classes",
+    "learners",
+    "enrollment",
+    "notifications",
+    "attendance",
     "finder",
     "pages",
     "api",
@@ -230,3 +234,22 @@ if MAP_TILE_URL:
 
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 1000
+
+# --- Enrollment and notifications --------------------------------------------------
+
+# How long (ms) an application waits for a busy class on PostgreSQL before the
+# applicant is asked to try again (HTTP 503). SQLite waits up to its busy timeout.
+ENROLLMENT_LOCK_TIMEOUT_MS = int(os.environ.get("ENROLLMENT_LOCK_TIMEOUT_MS", "3000"))
+# Online applications confirm the phone with a one-time SMS code; a closed
+# deployment (applications taken only in centres' networks) may turn it off.
+ENROLLMENT_PHONE_VERIFICATION = env_bool("ENROLLMENT_PHONE_VERIFICATION", True)
+# Where the public certificate check lives, printed as the QR code on certificates.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Text messages: "console" (the log), "file" (one JSON line per message in
+# SMS_FILE_PATH) or "nhn" (NHN Cloud SMS API v3.0, see docs/notifications.md).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.jsonl"))
+SMS_SENDER_NUMBER = os.environ.get("SMS_SENDER_NUMBER", HELPLINE_PHONE)
+NHN_SMS_BASE_URL = os.environ.get("NHN_SMS_BASE_URL", "https://api-sms.cloud.toast.com")
+NHN_SMS_APP_KEY = os.environ.get("NHN_SMS_APP_KEY", "")
+NHN_SMS_SECRET_KEY = os.environ.get("NHN_SMS_SECRET_KEY", "")

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("pages.urls")),
     path("", include("finder.urls")),
     path("", include("centers.urls")),
+    path("", include("enrollment.urls")),
+    path("", include("attendance.urls")),
     path("staff/", include("accounts.urls")),
     path("staff/classes/", include("classes.urls")),
     path("admin/", admin.site.urls),

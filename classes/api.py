@@ -192,7 +192,7 @@ def class_detail(request: HttpRequest, class_id: int) -> dict[str, object]:
         "lon": course_class.lon,
         "capacity": course_class.capacity,
         "seats_left": hit.seats_left,
-        "waitlist_length": 0,  # enrollment (the next issue) brings waitlists
+        "waitlist_length": course_class.applications.filter(status="waitlisted").count(),
         "registration_opens": course_class.registration_opens,
         "registration_closes": course_class.registration_closes,
         "weekdays": course_class.weekdays,

@@ -45,6 +45,20 @@ class CourseClass(Scoped, models.Model):
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     capacity = models.PositiveSmallIntegerField(_("capacity"))
+    # Applications holding a seat (confirmed or offered). Written only by
+    # enrollment.services, under the class row's lock; the check constraint
+    # below is the last line of defence against overbooking.
+    seats_taken = models.PositiveSmallIntegerField(_("seats taken"), default=0, editable=False)
+    waitlist_priority = models.BooleanField(
+        _("target groups first on the waiting list"), default=False,
+        help_text=_("Applicants in the course's target groups go ahead of others "
+                    "on the waiting list."),
+    )
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to accept a freed seat"), null=True, blank=True,
+        help_text=_("Empty: a freed seat goes straight to the next person on the waiting "
+                    "list. A number: the seat is offered and must be accepted in time."),
+    )
     registration_opens = models.DateField(_("applications open"))
     registration_closes = models.DateField(_("applications close"))
     weekdays = models.JSONField(_("weekdays"), help_text=_("0 = Monday … 6 = Sunday"))
@@ -85,6 +99,10 @@ class CourseClass(Scoped, models.Model):
             ),
             models.CheckConstraint(
                 name="courseclass_times_in_order", condition=Q(starts_at__lt=models.F("ends_at")),
+            ),
+            models.CheckConstraint(
+                name="courseclass_never_overbooked",
+                condition=Q(seats_taken__lte=models.F("capacity")),
             ),
         ]
 

@@ -33,7 +33,7 @@ from datetime import date
 from datetime import time as dtime
 from typing import Literal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from hangeul import disassemble, get_chosung
 from hangeul.constants import 초성 as CHOSEONG
@@ -55,19 +55,16 @@ TimeOfDay = Literal["morning", "afternoon"]
 
 
 def seats_left(classes: Iterable[CourseClass]) -> dict[int, int]:
-    """Free seats of each class, by class id.
-
-    Until enrollment exists (the next issue) every seat is free, so this is
-    the capacity. The enrollment issue replaces this function and
-    `with_seats_left` (below) with confirmed-enrollment counts; nothing else
-    in the search reads seats.
-    """
-    return {course_class.pk: course_class.capacity for course_class in classes}
+    """Free seats of each class, by class id (enrollment keeps `seats_taken`)."""
+    return {
+        course_class.pk: max(course_class.capacity - course_class.seats_taken, 0)
+        for course_class in classes
+    }
 
 
 def with_seats_left(classes: QuerySet[CourseClass]) -> QuerySet[CourseClass]:
-    """Only classes with at least one free seat (see `seats_left`)."""
-    return classes.filter(capacity__gt=0)
+    """Only classes with at least one free seat."""
+    return classes.filter(seats_taken__lt=F("capacity"))
 
 
 # --- 초성 matching of names --------------------------------------------------------

@@ -360,6 +360,12 @@ def class_update(*, course_class: CourseClass, data: ClassData, by: User | None)
               "can no longer be changed.")
         )
     _validate(data, planning=schedule_changed, course_before=course_class.course)
+    if data.capacity < course_class.seats_taken:
+        raise ValidationError(
+            _("%(taken)d learners already have a seat: the capacity cannot be lower.")
+            % {"taken": course_class.seats_taken},
+        )
+    capacity_raised = data.capacity > course_class.capacity
     _apply(course_class, data)
     if schedule_changed:
         dates = _plan_dates(
@@ -379,6 +385,12 @@ def class_update(*, course_class: CourseClass, data: ClassData, by: User | None)
         actor=by, action="course_class.update", target=course_class,
         data={"changed": changed, "sessions_replanned": schedule_changed},
     )
+    if capacity_raised:
+        # Enrollment builds on classes; imported here so that classes does not
+        # depend on it at import time. The row lock above is the one it needs.
+        from enrollment.services import waitlist_promote
+
+        waitlist_promote(course_class=course_class, by=by)
     return course_class
 
 

@@ -76,6 +76,12 @@ class Course(models.Model):
         _("minutes per session"), default=120,
         validators=[MinValueValidator(30), MaxValueValidator(480)],
     )
+    completion_percent = models.PositiveSmallIntegerField(
+        _("attendance needed to complete (%)"), default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("A learner completes the course by attending at least this share "
+                    "of its sessions."),
+    )
     is_active = models.BooleanField(_("offered"), default=True)
 
     class Meta:

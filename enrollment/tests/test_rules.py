@@ -1,0 +1,59 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from enrollment.models import Application, ApplicationStatus
+from enrollment.services import (
+    DuplicateApplication,
+    application_cancel,
+    class_capacity_set,
+    waitlist_position,
+)
+from enrollment.testing import apply, recruiting_class
+from notifications.models import MessageKind, OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_confirms_until_full_then_waitlists(people):
+    course_class = recruiting_class(people, capacity=2)
+    results = [apply(course_class) for _ in range(4)]
+    assert [r.application.status for r in results] == [
+        "confirmed", "confirmed", "waitlisted", "waitlisted",
+    ]
+    assert [r.waitlist_position for r in results] == [None, None, 1, 2]
+    course_class.refresh_from_db()
+    assert course_class.seats_taken == 2
+
+
+def test_a_cancellation_promotes_the_first_in_line(people):
+    course_class = recruiting_class(people, capacity=1)
+    first = apply(course_class).application
+    second = apply(course_class).application
+    third = apply(course_class).application
+    application_cancel(application=first, by=people.manager)
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert second.status == ApplicationStatus.CONFIRMED
+    assert waitlist_position(third) == 1
+    assert OutboxMessage.objects.filter(application=second, kind=MessageKind.PROMOTED).exists()
+
+
+def test_the_same_person_cannot_apply_twice(people):
+    course_class = recruiting_class(people)
+    applied = apply(course_class, phone="01055556666")
+    with pytest.raises(DuplicateApplication) as raised:
+        apply(course_class, phone="010-5555-6666")
+    assert raised.value.application == applied.application
+    assert Application.objects.count() == 1
+
+
+def test_capacity_cannot_go_below_seats_taken(people):
+    course_class = recruiting_class(people, capacity=2)
+    apply(course_class)
+    apply(course_class)
+    waiting = apply(course_class).application
+    with pytest.raises(ValidationError):
+        class_capacity_set(course_class=course_class, capacity=1, by=people.manager)
+    assert class_capacity_set(course_class=course_class, capacity=3, by=people.manager) == 1
+    waiting.refresh_from_db()
+    assert waiting.status == ApplicationStatus.CONFIRMED
