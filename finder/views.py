@@ -26,6 +26,7 @@ from classes.search import (
     public_classes,
     region_from_point,
 )
+from enrollment.views import application_refusal, apply_who
 from finder.formatting import time_range, weekly_pattern
 from finder.forms import ClassSearchForm, PlaceSearchForm
 from regions.models import Region, RegionBoundary
@@ -247,16 +248,10 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "center": course_class.center,
         "accessibility": _features(course_class.center) if at_center else [],
         "target_groups": course_class.course.target_group_labels(),
-        "open_for_applications": course_class.status in ("recruiting", "closed"),
+        "refusal": application_refusal(course_class),
     })
 
 
-@require_GET
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
-    """How to apply, until online applications open (the enrollment issue)."""
-    course_class = get_object_or_404(
-        public_classes().select_related("course", "center", "center__region"), pk=pk,
-    )
-    return render(request, "finder/apply.html", {
-        "class": course_class, "center": course_class.center,
-    })
+    """The first screen of the online application (enrollment.views)."""
+    return apply_who(request, pk)
