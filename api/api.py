@@ -13,6 +13,8 @@ from accounts.scoping import is_national, role_grants
 from api.auth import BearerToken
 from centers.api import router as centers_router
 from classes.api import router as classes_router
+from enrollment.api import install_exception_handlers
+from enrollment.api import router as enrollment_router
 from regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -73,3 +75,5 @@ def me(request: HttpRequest) -> dict[str, object]:
 api.add_router("/regions", regions_router)
 api.add_router("/centers", centers_router)
 api.add_router("/classes", classes_router)
+api.add_router("/", enrollment_router)
+install_exception_handlers(api)
