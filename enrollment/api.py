@@ -472,7 +472,7 @@ def _application_for(request: HttpRequest, application_id: int) -> tuple[Applica
     else:
         code = request.headers.get("X-Manage-Code", "")
         if not code:
-            raise AuthenticationError()
+            raise _NoCredentials()
         by_code = application_by_code(code)
         if by_code is not None and by_code.pk == application_id:
             found = by_code
@@ -483,6 +483,18 @@ def _application_for(request: HttpRequest, application_id: int) -> tuple[Applica
 
 class _NotFound(Exception):
     pass
+
+
+class _NoCredentials(Exception):
+    pass
+
+
+def no_credentials() -> HttpResponse:
+    return refusal(
+        _("Send a staff API token (Authorization: Bearer …), or the application's "
+          "management code in the X-Manage-Code header."),
+        401,
+    )
 
 
 def _application_body(application: Application) -> dict[str, Any]:
@@ -545,6 +557,8 @@ def application_read(request: HttpRequest, application_id: int) -> HttpResponse:
         application, staff = _application_for(request, application_id)
     except _NotFound:
         return not_found()
+    except _NoCredentials:
+        return no_credentials()
     return _shown(request, application, staff)
 
 
@@ -567,6 +581,8 @@ def application_cancel_endpoint(
         application, staff = _application_for(request, application_id)
     except _NotFound:
         return not_found()
+    except _NoCredentials:
+        return no_credentials()
     try:
         cancelled = application_cancel(
             application=application, by=staff, reason=payload.reason if payload else "",

@@ -518,7 +518,11 @@ def test_it_hides_an_application_from_a_wrong_code_and_from_outsiders_alike(
 def test_it_asks_for_credentials(client, course_class, manager_token):
     applied = _applied(client, course_class, manager_token)
     r = client.get(f"/api/v1/applications/{applied['id']}")
-    assert r.status_code == 401
+    korean_refusal(
+        r, 401,
+        "Send a staff API token (Authorization: Bearer …), or the application's "
+        "management code in the X-Manage-Code header.",
+    )
     r = client.generic("POST", f"/api/v1/applications/{applied['id']}/cancel", b"")
     assert r.status_code == 401
     assert Application.objects.get(pk=applied["id"]).status == "confirmed"
