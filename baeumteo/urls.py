@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("staff/", include("accounts.urls")),
     path("staff/classes/", include("classes.urls")),
+    path("staff/enrollment/", include("enrollment.staff_urls")),
+    path("staff/learners/", include("learners.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

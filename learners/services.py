@@ -213,3 +213,94 @@ def channel_of(consent: ConsentGiven, channel: str) -> str:
     if channel == Channel.ONLINE and consent.proxy_name.strip():
         return Channel.PROXY
     return channel
+
+
+def learner_merge(*, keep: Learner, duplicate: Learner, by: User | None) -> Learner:
+    """Merge a duplicate record into the learner to keep; history is kept.
+
+    The duplicate's applications and consents move to `keep`; the duplicate's
+    row stays, pointing at `keep` (`merged_into`, `merged_at`), so old audit
+    entries and access-log entries still name a row. Target groups are joined;
+    the disability status moves only when `keep` has none (its consent moves
+    with it).
+
+    When both records have an active application to the same class the merge
+    is refused: which one to cancel (the confirmed seat or the place on the
+    waiting list) is the staff member's decision, and cancelling goes through
+    the enrollment rules on the class roster, which also promote the next
+    learner and tell the learner.
+    """
+    # Imported here: enrollment.models imports this app's models.
+    from enrollment.models import ACTIVE_STATUSES, Application
+
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("Choose two different learners to merge."), code="same")
+    if by is not None:
+        visible = Learner.objects.for_user(by).filter(pk__in=[keep.pk, duplicate.pk])
+        if visible.values("pk").distinct().count() != 2:
+            raise ValidationError(
+                _("You can only merge learners who applied to classes in your scope."),
+                code="out_of_scope",
+            )
+    with transaction.atomic():
+        # Both rows locked in id order, so two merges of the same pair queue
+        # instead of deadlocking (a no-op on SQLite, whose transaction already
+        # holds the write lock).
+        locked = {
+            learner.pk: learner
+            for learner in Learner.objects.select_for_update()
+            .filter(pk__in=[keep.pk, duplicate.pk]).order_by("pk")
+        }
+        keep_row, duplicate_row = locked[keep.pk], locked[duplicate.pk]
+        if keep_row.merged_into_id or duplicate_row.merged_into_id:
+            raise ValidationError(
+                _("One of these records has already been merged into another."),
+                code="already_merged",
+            )
+        active = Application.objects.filter(status__in=ACTIVE_STATUSES)
+        both = (
+            active.filter(learner=duplicate_row)
+            .filter(course_class__in=active.filter(learner=keep_row).values("course_class"))
+            .select_related("course_class__course").first()
+        )
+        if both is not None:
+            raise ValidationError(
+                _("Both records have an active application to “%(class)s”. Cancel one of "
+                  "them on the class roster first, then merge.")
+                % {"class": both.course_class.course.title},
+                code="both_active",
+            )
+        applications = list(
+            Application.objects.filter(learner=duplicate_row).values_list("pk", flat=True),
+        )
+        consents = list(duplicate_row.consents.values_list("pk", flat=True))
+        try:
+            # A savepoint: an application of the duplicate to one of keep's
+            # classes written since the check trips the one-active constraint.
+            with transaction.atomic():
+                Application.objects.filter(pk__in=applications).update(learner=keep_row)
+        except IntegrityError:
+            raise ValidationError(
+                _("The records changed while merging. Please try again."), code="changed",
+            ) from None
+        Consent.objects.filter(pk__in=consents).update(learner=keep_row)
+        changed = []
+        groups = list(dict.fromkeys([*keep_row.target_groups, *duplicate_row.target_groups]))
+        if groups != keep_row.target_groups:
+            keep_row.target_groups = groups
+            changed.append("target_groups")
+        if not keep_row.disability and duplicate_row.disability:
+            keep_row.disability = duplicate_row.disability
+            changed.append("disability")
+        if changed:
+            keep_row.save(update_fields=changed)
+        duplicate_row.merged_into = keep_row
+        duplicate_row.merged_at = timezone.now()
+        duplicate_row.save(update_fields=["merged_into", "merged_at"])
+        data = {
+            "keep": keep_row.pk, "duplicate": duplicate_row.pk,
+            "applications": applications, "consents": consents, "changed": changed,
+        }
+        audit_record(actor=by, action="learner.merge", target=keep_row, data=data)
+        audit_record(actor=by, action="learner.merged_into", target=duplicate_row, data=data)
+    return keep_row
