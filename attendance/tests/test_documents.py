@@ -17,7 +17,7 @@ TITLE = "스마트폰으로 은행 업무 보기"
 
 
 def issued(people, **kwargs):
-    course_class, applications = running_class(people, title=TITLE, **kwargs)
+    course_class, _applications = running_class(people, title=TITLE, **kwargs)
     for session in course_class.sessions.all():
         attendance_mark_all(session=session, by=people.instructor)
     finish(course_class)
@@ -84,7 +84,7 @@ def test_outsiders_get_no_certificate(client, people, who):
 
 
 def test_the_sign_in_sheet_is_a_pdf_and_an_xlsx_with_the_roster(client, people):
-    course_class, applications = running_class(people, names=["김영희", "이철수", "Trần Văn An"])
+    course_class, _applications = running_class(people, names=["김영희", "이철수", "Trần Văn An"])
     session = course_class.sessions.first()
     client.force_login(people.instructor)
     response = client.get(f"/staff/attendance/sessions/{session.pk}/sheet.pdf")
