@@ -25,7 +25,7 @@ def press_enter_and_wait(page: Page) -> None:
 
 
 def walk_to_a_class(page: Page) -> None:
-    """시·도 → 시·군·구 → 동네 → results → a class page → how to apply, by Tab and Enter."""
+    """시·도 → 시·군·구 → 동네 → results → a class page → applying (or why not), by keyboard."""
     page.goto("/find/")
     tab_to(page, f"a[href='/find/in/{SEOUL}/']")
     press_enter_and_wait(page)
@@ -49,6 +49,10 @@ def walk_to_a_class(page: Page) -> None:
     assert re.search(r"/classes/\d+/$", page.url)
     assert page.locator("h1").inner_text() == first_title
 
+    if page.locator(".apply-refusal").count():
+        # Its applications closed: the page says so, with a number to call.
+        assert page.locator(".apply-refusal a[href^='tel:']").count() == 1
+        return
     tab_to(page, "a.button-apply")
     press_enter_and_wait(page)
     assert re.search(r"/classes/\d+/apply/$", page.url)

@@ -24,6 +24,7 @@ PAGES += [
     "/find/classes/?region=1168064000", "/find/map/?region=1168064000",
     "finder-class", "finder-apply",
 ]
+PAGES += ["/my-application/", "/privacy-notice/"]  # enrollment: the learner's pages
 # Staff pages: "staff:USER:PATH", then links to follow, each a CSS selector after " > ".
 PAGES += [
     "staff:manager:/staff/classes/",
@@ -32,6 +33,27 @@ PAGES += [
     "staff:manager:/staff/classes/?status=recruiting > tbody a > a[href$='/edit/']",
     "staff:national:/staff/outreach/",
     "staff:national:/staff/outreach/ > tbody a",
+]
+# Staff enrollment: the phone and walk-in intake, a class's roster, learners.
+PAGES += [
+    "staff:manager:/staff/enrollment/new/",
+    "staff:manager:/staff/classes/?status=recruiting > tbody a > a[href^='/staff/enrollment/']",
+    "staff:instructor:/staff/classes/?status=recruiting > tbody a > a[href^='/staff/enrollment/']",
+    "staff:manager:/staff/learners/",
+]
+# Attendance: the public certificate check; a running class's attendance, its first
+# session's class-day screen and paper entry; a finished class with certificates.
+ATTENDANCE_CLASS = (
+    "staff:national:/staff/classes/?status=running > tbody a"
+    " > a[href*='/staff/attendance/classes/']"
+)
+PAGES += [
+    "/certificates/check/",
+    ATTENDANCE_CLASS,
+    f"{ATTENDANCE_CLASS} > a[href*='/staff/attendance/sessions/']",
+    f"{ATTENDANCE_CLASS} > a[href*='/staff/attendance/sessions/'] > a[href$='/paper/']",
+    "staff:manager:/staff/classes/?status=finished > tbody a"
+    " > a[href*='/staff/attendance/classes/']",
 ]
 VIEWS = {
     "desktop": {"width": 1280},
@@ -73,10 +95,17 @@ def open_named(page: Page, site: Site, name: str) -> None:
     elif name.startswith("staff:"):
         open_staff_page(page, site, name)
     elif name in ("finder-class", "finder-apply"):
-        # The first class near 역삼1동 in the demo data, and its how-to-apply page.
+        # The first class near 역삼1동 in the demo data; for "finder-apply" the
+        # first one taking applications, and the first screen of applying.
         page.goto("/find/classes/?region=1168064000")
-        page.locator(".class-card h3 a").first.click()
-        page.wait_for_url("**/classes/*/")
+        links = page.locator(".class-card h3 a")
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        for href in hrefs[:1] if name == "finder-class" else hrefs:
+            page.goto(href or "")
+            if name == "finder-class" or page.locator("a.button-apply").count():
+                break
+        else:
+            pytest.skip("no class near 역삼1동 takes applications in the demo data")
         if name == "finder-apply":
             page.locator("a.button-apply").first.click()
             page.wait_for_url("**/apply/")
