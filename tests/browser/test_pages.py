@@ -55,20 +55,6 @@ PAGES += [
     "staff:manager:/staff/classes/?status=finished > tbody a"
     " > a[href*='/staff/attendance/classes/']",
 ]
-# Attendance: the public certificate check; a running class's attendance, its first
-# session's class-day screen and paper entry; a finished class with certificates.
-ATTENDANCE_CLASS = (
-    "staff:national:/staff/classes/?status=running > tbody a"
-    " > a[href*='/staff/attendance/classes/']"
-)
-PAGES += [
-    "/certificates/check/",
-    ATTENDANCE_CLASS,
-    f"{ATTENDANCE_CLASS} > a[href*='/staff/attendance/sessions/']",
-    f"{ATTENDANCE_CLASS} > a[href*='/staff/attendance/sessions/'] > a[href$='/paper/']",
-    "staff:manager:/staff/classes/?status=finished > tbody a"
-    " > a[href*='/staff/attendance/classes/']",
-]
 VIEWS = {
     "desktop": {"width": 1280},
     "xlarge-high-contrast": {"width": 1280, "display": "xlarge.high"},
