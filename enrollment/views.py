@@ -14,6 +14,7 @@ application was opened. Wrong tries are counted per address.
 """
 
 import json
+import time
 from typing import Any
 
 from django.conf import settings
@@ -60,6 +61,8 @@ MANAGE_KEY = "enrollment-manage"
 # code has 32^8 values, so this makes guessing one hopeless.
 MANAGE_MAX_FAILURES = 10
 MANAGE_WINDOW_SECONDS = 15 * 60
+# How long an opened application page stays open without the code again.
+MANAGE_OPEN_SECONDS = 30 * 60
 
 
 def application_refusal(course_class: CourseClass) -> str | None:
@@ -370,9 +373,12 @@ def _failures_key(request: HttpRequest) -> str:
 
 
 def _managed(request: HttpRequest) -> Application | None:
-    pk = request.session.get(MANAGE_KEY)
-    if not pk:
+    opened = request.session.get(MANAGE_KEY)
+    if not isinstance(opened, dict) or opened.get("until", 0) < time.time():
+        # Closed, or left open too long (a shared computer at a centre or library).
+        request.session.pop(MANAGE_KEY, None)
         return None
+    pk = opened.get("application")
     return (
         Application.objects.select_related(
             "course_class__course", "course_class__center", "course_class__center__region",
@@ -400,7 +406,9 @@ def manage(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["phone"],
         ):
             request.session.cycle_key()
-            request.session[MANAGE_KEY] = application.pk
+            request.session[MANAGE_KEY] = {
+                "application": application.pk, "until": time.time() + MANAGE_OPEN_SECONDS,
+            }
             return redirect("enrollment-manage")
         key = _failures_key(request)
         cache.add(key, 0, MANAGE_WINDOW_SECONDS)

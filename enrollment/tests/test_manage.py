@@ -1,6 +1,8 @@
 """The learner's application page: code + phone, status, cancel, accept an offer."""
 
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -152,6 +154,15 @@ def test_it_does_nothing_without_an_opened_application(people, client):
     assert client.post(reverse("enrollment-manage-accept"))["Location"] == MANAGE
     applied.application.refresh_from_db()
     assert applied.application.status == ApplicationStatus.CONFIRMED
+
+
+def test_it_closes_the_page_after_a_while(people, client, monkeypatch):
+    course_class = recruiting_class(people)
+    applied = apply(course_class, phone=PHONE)
+    open_page(client, applied.manage_code)
+    later = time.time() + views.MANAGE_OPEN_SECONDS + 1
+    monkeypatch.setattr(views, "time", SimpleNamespace(time=lambda: later))
+    assert client.get(MANAGE).context.get("application") is None
 
 
 def test_it_closes_the_page(people, client):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page
+from playwright.sync_api import ConsoleMessage, Page, Response
 
 from privacy.crypto import decrypt
 from tests.browser.axe import assert_no_axe_violations
@@ -192,3 +192,39 @@ def test_it_reflows_every_screen_at_320_px(
     page.goto("/privacy-notice/")
     no_sideways_scrolling(page)
     assert_no_axe_violations(page)
+
+
+def test_it_keeps_to_the_content_security_policy_on_every_screen(
+    new_page: NewPage, site_db: sqlite3.Connection,
+) -> None:
+    """Enforced here (the other tests bypass it to inject axe): nothing blocked, no error."""
+    pk = open_class(site_db)
+    page = new_page(bypass_csp=False)
+    errors: list[str] = []
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            errors.append(f"{response.status} {response.url}")
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"/classes/{pk}/apply/")
+    page.fill("#id_name", "홍길동")
+    page.fill("#id_phone", new_phone())
+    page.fill("#id_birth_year", "1955")
+    with page.expect_navigation():
+        page.click("main form.apply-form button[type=submit]")
+    page.check("#id_personal_info")
+    with page.expect_navigation():
+        page.click("main form.apply-form button[type=submit]")
+    page.fill("#id_code", sms_code(site_db))
+    with page.expect_navigation():
+        page.click("main form.apply-form button[type=submit]")
+    assert page.url.endswith("/apply/done/")
+    page.wait_for_load_state("networkidle")
+    assert errors == []
