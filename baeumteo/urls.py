@@ -20,3 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# A database lock wait that ran out in a middleware is a 503 too, not a 500.
+handler500 = "enrollment.middleware.server_error"

@@ -5,9 +5,12 @@ database lock wait that ran out anywhere else (SQLite's "database is locked",
 PostgreSQL's lock_not_available …, see `is_lock_error`) become a 503 with
 `Retry-After`: the Korean page templates/503.html, or JSON under /api/. The
 transaction was rolled back, so nothing was saved and retrying is safe.
+`server_error` (handler500 in baeumteo/urls.py) does the same for such an
+error raised outside a view, in a middleware.
 """
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.db import OperationalError
@@ -15,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from enrollment.locking import BUSY_MESSAGE, EnrollmentBusy, is_lock_error
 
@@ -66,3 +70,16 @@ class EnrollmentBusyMiddleware:
             return None
         logger.info("busy: %s %s answered 503 (%s)", request.method, request.path, exception)
         return busy_response(request)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a lock error that escaped the views is still a 503.
+
+    `process_exception` sees only the views' exceptions. One raised in a
+    middleware — e.g. the session saved on a locked SQLite database — reaches
+    Django's handler500, inside the `except` that caught it.
+    """
+    exception = sys.exc_info()[1]
+    if exception is not None and is_busy(exception):
+        return busy_response(request)
+    return defaults.server_error(request)

@@ -234,3 +234,39 @@ def test_it_answers_503_when_the_database_stays_locked_on_sqlite(
     token = bearer(people.manager) if caller == "staff" else None
     course_class = request.getfixturevalue("sqlite_write_locked")
     _apply_while_locked(Client(), course_class, token)
+
+
+# --- Outside the views: handler500 ----------------------------------------------------
+
+
+class LockedSessionMiddleware:
+    """Raises as SessionMiddleware does when it saves to a locked database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        self.get_response(request)
+        raise OperationalError("database is locked")
+
+
+class BrokenMiddleware(LockedSessionMiddleware):
+    def __call__(self, request):
+        self.get_response(request)
+        raise OperationalError("disk I/O error")
+
+
+@pytest.mark.django_db
+def test_it_answers_503_for_a_lock_error_in_a_middleware(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.LockedSessionMiddleware"]
+    r = Client(raise_request_exception=False).get("/about/")
+    assert r.status_code == 503
+    assert r["Retry-After"] == "2"
+    assert str(BUSY_MESSAGE) in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_keeps_other_middleware_errors_500(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.BrokenMiddleware"]
+    r = Client(raise_request_exception=False).get("/about/")
+    assert r.status_code == 500
