@@ -196,3 +196,29 @@ def test_outsider_gets_nothing(people: People) -> None:
     assert Application.objects.count() == 1
     done = reverse("enrollment-staff-intake-done", args=[application.pk])
     assert outsider.get(done).status_code == 404
+
+
+def test_a_class_not_taking_applications_is_refused_with_the_reason(people: People) -> None:
+    course_class = recruiting_class(people)
+    course_class.status = "closed"
+    course_class.save(update_fields=["status"])
+    r = client_for(people.manager).post(URL, details(course_class, step="confirm"))
+    assert r.status_code == 200
+    assert "closed" in r.content.decode() or "마감" in r.content.decode()
+    assert not Learner.objects.exists() and not Application.objects.exists()
+
+
+def test_a_busy_class_answers_try_again_and_writes_nothing(
+    people: People, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from enrollment import staff_views
+    from enrollment.locking import EnrollmentBusy
+
+    def busy(**kwargs: Any) -> None:
+        raise EnrollmentBusy()
+
+    monkeypatch.setattr(staff_views, "application_create", busy)
+    course_class = recruiting_class(people)
+    r = client_for(people.manager).post(URL, details(course_class, step="confirm"))
+    assert r.status_code == 503
+    assert not Application.objects.exists()

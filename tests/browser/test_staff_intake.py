@@ -100,3 +100,81 @@ def test_every_step_has_no_axe_violations(new_page: NewPage, site: Site, width: 
     assert_no_axe_violations(page)
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1]
+
+
+def take_application(page: Page, phone: str) -> None:
+    page.goto(URL)
+    page.fill("input[name=phone]", phone)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.fill("input[name=name]", "박순자")
+    page.fill("input[name=birth_year]", "1944")
+    if page.locator("select[name=course_class] option").count() < 2:
+        pytest.skip("the demo manager has no class taking applications today")
+    page.select_option("select[name=course_class]", index=1)
+    page.check("input[name=consent_personal_info]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]:not([name=back])")
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_learner_pages_have_no_axe_violations(
+    new_page: NewPage, site: Site, width: int,
+) -> None:
+    page = new_page(width=width, display="xlarge.high" if width == 320 else None)
+    assert log_in(page, "manager", site.password) == 200
+    phone = new_phone()
+    take_application(page, phone)
+    page.goto("/staff/learners/")
+    page.fill("input[name=phone]", phone)
+    with page.expect_navigation():
+        page.click("main form[method=post] button[type=submit]")
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.locator("main tbody a").first.click()
+    assert "/staff/learners/" in page.url
+    for _ in range(2):  # the record, then its merge screen
+        assert_no_axe_violations(page)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], page.url
+        if page.url.endswith("/merge/"):
+            break
+        with page.expect_navigation():
+            page.locator("main a[href$='/merge/']").click()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_roster_shows_a_contact_and_cancels(
+    new_page: NewPage, site: Site, javascript: bool,
+) -> None:
+    page = new_page(javascript=javascript)
+    assert log_in(page, "manager", site.password) == 200
+    phone = new_phone()
+    take_application(page, phone)
+    with page.expect_navigation():
+        page.click("main a[href^='/staff/enrollment/classes/']")
+    if javascript:  # axe runs as JavaScript
+        assert_no_axe_violations(page)
+    digits = phone.replace(" ", "")
+    shown = f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"
+    assert shown not in page.content()
+    row = page.locator("main tr", has_text=f"-{digits[7:]}").first
+    if javascript:
+        row.locator("button").first.click()
+        page.wait_for_selector(f"main a[href='tel:{digits}']")
+    else:
+        with page.expect_navigation():
+            row.locator("button").first.click()
+    assert shown in page.content()
+    if javascript:  # axe runs as JavaScript
+        assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.locator("main tr", has_text=shown).locator("a[href$='/cancel/']").click()
+    if javascript:  # axe runs as JavaScript
+        assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/staff/enrollment/classes/" in page.url
+    assert page.locator(".message").count() >= 1
