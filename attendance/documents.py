@@ -134,7 +134,7 @@ def _certificate_page(pdf: FPDF, certificate: Certificate) -> None:
     pdf.multi_cell(
         width - size - 15, 6,
         _("Check this certificate: scan the code or visit %(url)s") % {"url": url},
-        new_x="LMARGIN", new_y="NEXT",
+        align="L", new_x="LMARGIN", new_y="NEXT",
     )
     pdf.set_x(pdf.l_margin + size + 10)
     pdf.set_font(KOREAN, "B", 11)
@@ -189,13 +189,20 @@ def sign_in_sheet_pdf(session: ClassSession, rows: list[SheetRow]) -> bytes:
         (_("No."), 15), (_("Name"), 60), (_("Year of birth"), 30), (_("Signature"), 0),
     ]
     columns[-1] = (columns[-1][0], width - sum(w for _label, w in columns[:-1]))
-    pdf.set_font(KOREAN, "B", 12)
-    pdf.set_fill_color(230, 236, 245)
-    for label, column_width in columns:
-        pdf.cell(column_width, 10, label, border=1, align="C", fill=True)
-    pdf.ln()
-    pdf.set_font(KOREAN, "", 13)
+
+    def header() -> None:
+        pdf.set_font(KOREAN, "B", 12)
+        pdf.set_fill_color(230, 236, 245)
+        for label, column_width in columns:
+            pdf.cell(column_width, 10, label, border=1, align="C", fill=True)
+        pdf.ln()
+        pdf.set_font(KOREAN, "", 13)
+
+    header()
     for row in rows:
+        if pdf.will_page_break(14):
+            pdf.add_page()
+            header()
         values = [str(row.number), row.name, str(row.birth_year), ""]
         for (_label, column_width), value in zip(columns, values, strict=True):
             pdf.cell(column_width, 14, value, border=1, align="C")
@@ -204,7 +211,7 @@ def sign_in_sheet_pdf(session: ClassSession, rows: list[SheetRow]) -> bytes:
     pdf.set_font(KOREAN, "", 10)
     pdf.multi_cell(
         width, 6,
-        _("Enter this sheet afterwards on the paper-entry page of the session."),
+        _("Enter this sheet afterwards on the paper-entry page of the session."), align="L",
     )
     return bytes(pdf.output())
 

@@ -126,6 +126,8 @@ def _write_mark(
                       "session": session.pk, "application": application.pk},
             )
             return mark
+    # Tolerated race: two tablets correcting the same mark at once both update it;
+    # the last one wins and the audit log has both changes.
     if mark.presence == presence and mark.source == source:
         return mark  # a repeated tap changes nothing
     before = mark.presence

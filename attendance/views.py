@@ -110,9 +110,10 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap: the button posts the state it sets (so a repeated tap changes nothing)."""
     session = _session(request, pk)
+    raw = request.POST.get("application", "")
     application = get_object_or_404(
         confirmed_applications(session.course_class_id).select_related("learner"),
-        pk=request.POST.get("application") or 0,
+        pk=int(raw) if raw.isdigit() and len(raw) < 12 else 0,
     )
     presence = request.POST.get("presence", "")
     error = ""
@@ -247,9 +248,10 @@ def class_view(request: HttpRequest, pk: int) -> HttpResponse:
         "completed": sum(1 for row in rows if row.completion.completed),
         "can_issue": can_manage and course_class.status == ClassStatus.FINISHED,
         "can_manage": can_manage,
-        "has_certificates": any(
-            row.certificate and not row.certificate.revoked_at for row in rows
-        ),
+        "active_certificates": [
+            (row.certificate, row.application.learner.name) for row in rows
+            if row.certificate and not row.certificate.revoked_at
+        ],
         "today": today(),
         "legend": [(PRESENCE_SYMBOLS[p], p.label) for p in Presence]
         + [(PRESENCE_SYMBOLS[""], _("Not marked"))],

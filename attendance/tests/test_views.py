@@ -44,6 +44,8 @@ def test_outsiders_get_nothing_of_the_class_day_screen(client, people, who):
     assert client.post(session_url(session, "mark/"), data).status_code == 404
     assert client.post(session_url(session, "all/")).status_code == 404
     assert client.post(session_url(session, "paper/"), {"present": first.pk}).status_code == 404
+    issue = f"/staff/attendance/classes/{course_class.pk}/certificates/"
+    assert client.post(issue).status_code == 404
     assert not AttendanceMark.objects.exists()
     assert not AccessLog.objects.exists()
 
@@ -227,3 +229,40 @@ def test_the_class_page_links_to_attendance_for_the_classs_staff(client, people)
     course_class.instructor = None
     course_class.save(update_fields=["instructor"])
     assert link not in client.get(f"/staff/classes/{course_class.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("who", ["outsider", "instructor"])
+def test_only_managers_revoke_a_certificate(client, people, who):
+    certificate = issued_certificate(people)
+    client.force_login(getattr(people, who))
+    response = client.post(
+        f"/staff/attendance/certificates/{certificate.pk}/revoke/", {"reason": "잘못 발급"},
+    )
+    assert response.status_code in (302, 404)
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+
+
+def test_a_manager_revokes_a_certificate_from_the_class_page(client, people):
+    certificate = issued_certificate(people)
+    course_class = certificate.application.course_class
+    client.force_login(people.manager)
+    page = client.get(f"/staff/attendance/classes/{course_class.pk}/").content.decode()
+    url = f"/staff/attendance/certificates/{certificate.pk}/revoke/"
+    assert url in page
+    assert client.post(url, {"reason": "잘못 발급"}).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None
+    page = client.get(f"/staff/attendance/classes/{course_class.pk}/").content.decode()
+    assert url not in page and "certificates.pdf" not in page
+
+
+@pytest.mark.parametrize("application", ["abc", "", "99999999999999999999", "-1"])
+def test_a_malformed_tap_is_a_404(client, people, application):
+    course_class, _ = running_class(people)
+    client.force_login(people.instructor)
+    response = client.post(
+        session_url(course_class.sessions.first(), "mark/"),
+        {"application": application, "presence": "present"},
+    )
+    assert response.status_code == 404
