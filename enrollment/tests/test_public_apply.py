@@ -199,6 +199,7 @@ def test_it_refuses_bad_details_next_to_the_field_and_writes_nothing(
         pytest.fail(f"{field}={value!r} passed the service's checks")
     page = response.content.decode()
     assert f'id="id_{field}_error"' in page
+    assert f'href="#id_{field}_error"' in page  # the summary at the top links to it
     assert 'aria-invalid="true"' in page
     assert nothing_written()
     assert not OutboxMessage.objects.exists()
