@@ -147,7 +147,13 @@ def _require_scope(by: User | None, course_class: CourseClass) -> None:
 def _lock_class(pk: int) -> CourseClass:
     # The one lock of an enrollment transaction: the class row. Taken before the
     # seats are counted, so two applicants cannot both see the last seat free.
-    return CourseClass.objects.select_for_update().select_related("course", "center").get(pk=pk)
+    # of=("self",): without it PostgreSQL also locks the joined course and centre
+    # rows, which every class of that course or centre shares, and the opening-day
+    # rush queues on one lock nationwide (bench/rush.py).
+    return (
+        CourseClass.objects.select_for_update(of=("self",))
+        .select_related("course", "center").get(pk=pk)
+    )
 
 
 # --- Notifications -----------------------------------------------------------------

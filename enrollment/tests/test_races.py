@@ -28,7 +28,7 @@ from django.db.models import Count
 from accounts.testing import People
 from audit.models import AuditEntry
 from classes.models import CourseClass
-from enrollment.locking import EnrollmentBusy
+from enrollment.locking import EnrollmentBusy, locking_transaction
 from enrollment.models import ACTIVE_STATUSES, Application, ApplicationStatus
 from enrollment.services import (
     DuplicateApplication,
@@ -272,3 +272,36 @@ def test_it_answers_busy_and_writes_nothing_while_the_class_stays_locked(threads
 
     # Once the lock is gone, the same application goes through.
     assert apply(course_class, phone="01055509999").application.status == CONFIRMED
+
+
+def test_it_locks_only_the_class_so_other_classes_of_its_course_and_centre_go_on(
+    threads_db, settings,
+):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite has one write lock for the whole database, by design")
+    busy_class = recruiting_class(threads_db, capacity=5)
+    other_class = recruiting_class(threads_db, capacity=5)  # same course, same centre
+    assert (busy_class.course_id, busy_class.center_id) == (
+        other_class.course_id, other_class.center_id,
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def apply_slowly() -> None:
+        try:
+            with locking_transaction():
+                apply(busy_class)  # holds what an application holds until release
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=apply_slowly)
+    holder.start()
+    assert locked.wait(timeout=30)
+    settings.ENROLLMENT_LOCK_TIMEOUT_MS = 300
+    try:
+        applied = apply(other_class)
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert applied.application.status == CONFIRMED
