@@ -23,7 +23,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, NinjaAPI, Router, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 
 from accounts.models import User
 from api.auth import BearerToken
@@ -210,10 +210,19 @@ def operational_error_handler(request: HttpRequest, exc: Any) -> HttpResponse:
     raise exc  # a real database failure stays a 500, logged by Django
 
 
+def http_error_handler(request: HttpRequest, exc: Any) -> HttpResponse:
+    """ninja's own refusals (a body that is not JSON) with a Korean `message` too."""
+    message = str(exc)
+    if exc.status_code == 400:
+        message = _("The request body could not be read: send JSON.")
+    return answer({"message": message, "detail": str(exc)}, exc.status_code)
+
+
 def install_exception_handlers(api: NinjaAPI) -> None:
-    """Busy answers: JSON 503 with Retry-After, from any endpoint."""
+    """Busy answers: JSON 503 with Retry-After, from any endpoint; Korean 400s."""
     api.add_exception_handler(EnrollmentBusy, busy_handler)
     api.add_exception_handler(OperationalError, operational_error_handler)
+    api.add_exception_handler(HttpError, http_error_handler)
 
 
 # --- Callers -----------------------------------------------------------------------

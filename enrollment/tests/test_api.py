@@ -240,6 +240,17 @@ def test_it_refuses_a_body_of_the_wrong_shape(client, course_class, manager_toke
     assert counts() == before
 
 
+def test_it_refuses_a_body_that_is_not_json(client, course_class, manager_token):
+    before = counts()
+    r = client.post(
+        f"/api/v1/classes/{course_class.pk}/applications", data=b"{name: ",
+        content_type="application/json",
+        headers={"Idempotency-Key": "k-1", "Authorization": f"Bearer {manager_token}"},
+    )
+    korean_refusal(r, 400, "The request body could not be read: send JSON.")
+    assert counts() == before
+
+
 @pytest.mark.parametrize(
     "status", [ClassStatus.CANCELLED, ClassStatus.FINISHED, ClassStatus.PLANNED],
 )
