@@ -95,7 +95,7 @@ def class_grid(course_class: CourseClass) -> tuple[list[ClassSession], list[Grid
         c.application_id: c
         for c in Certificate.objects.filter(application__course_class=course_class)
     }
-    completions = completions_for_class(course_class)
+    completions = completions_for_class(course_class, total=len(sessions))
     rows = [
         GridRow(
             application=application,

@@ -259,9 +259,13 @@ def completion_compute(application: Application) -> Completion:
     )
 
 
-def completions_for_class(course_class: CourseClass) -> dict[int, Completion]:
-    """{application id: Completion} for the class's confirmed learners (two queries)."""
-    total = ClassSession.objects.filter(course_class=course_class).count()
+def completions_for_class(
+    course_class: CourseClass, *, total: int | None = None,
+) -> dict[int, Completion]:
+    """{application id: Completion} for the class's confirmed learners (two queries;
+    one when the caller already knows the number of sessions)."""
+    if total is None:
+        total = ClassSession.objects.filter(course_class=course_class).count()
     rows = confirmed_applications(course_class).annotate(
         attended=Count("marks", filter=Q(marks__presence__in=ATTENDED)),
     ).values_list("pk", "attended")

@@ -274,3 +274,18 @@ def test_it_revokes_a_certificate_once(people):
     with pytest.raises(ValidationError):
         certificate_revoke(certificate=certificate, by=people.manager)
     assert AuditEntry.objects.filter(action="certificate.revoke").count() == 1
+
+
+def test_a_failing_message_leaves_no_certificate_behind(people, monkeypatch):
+    course_class, learners = running_class(people)
+    attend_all(course_class, learners, people.instructor)
+    finish(course_class)
+
+    def broken(**kwargs):
+        raise RuntimeError("outbox down")
+
+    monkeypatch.setattr("attendance.services.notification_enqueue", broken)
+    with pytest.raises(RuntimeError):
+        certificates_issue(course_class=course_class, by=people.manager)
+    assert not Certificate.objects.exists()
+    assert not AuditEntry.objects.filter(action="certificate.issue").exists()
