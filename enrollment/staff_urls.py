@@ -5,6 +5,7 @@ from enrollment import staff_views as views
 # Staff pages, mounted under /staff/enrollment/.
 urlpatterns = [
     path("new/", views.intake_view, name="enrollment-staff-intake"),
+    path("new/lookup/", views.intake_lookup_view, name="enrollment-staff-intake-lookup"),
     path("new/done/<int:pk>/", views.intake_done_view, name="enrollment-staff-intake-done"),
     path("classes/<int:pk>/", views.roster_view, name="enrollment-staff-roster"),
     path("classes/<int:pk>/roster.xlsx", views.roster_export_view,

@@ -44,7 +44,7 @@ from learners.models import Learner
 from learners.services import learners_with_phone
 from privacy.masking import mask_name
 from privacy.models import AccessLog
-from privacy.phone import format_phone
+from privacy.phone import format_phone, normalize_phone
 from privacy.services import pii_access_record
 
 RESULT_SESSION_KEY = "enrollment_intake_result"
@@ -104,6 +104,20 @@ def intake_view(request: HttpRequest) -> HttpResponse:
             "learner_data": form.learner_data(),
         })
     return _intake_save(request, form, phone)
+
+
+@login_required
+@require_POST
+def intake_lookup_view(request: HttpRequest) -> HttpResponse:
+    """htmx: the learners with the number typed so far, shown under the phone field."""
+    _require_manager(request)
+    try:
+        phone = normalize_phone(request.POST.get("phone", ""))
+    except ValidationError:
+        return render(request, "enrollment/staff/_matches.html", {"phone": None})
+    return render(request, "enrollment/staff/_matches.html", {
+        "phone": phone, "matches": _matches(request, phone),
+    })
 
 
 def _details(request: HttpRequest, form: IntakeForm, phone: str) -> HttpResponse:

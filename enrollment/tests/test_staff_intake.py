@@ -222,3 +222,17 @@ def test_a_busy_class_answers_try_again_and_writes_nothing(
     r = client_for(people.manager).post(URL, details(course_class, step="confirm"))
     assert r.status_code == 503
     assert not Application.objects.exists()
+
+
+def test_the_htmx_lookup_shows_masked_matches_as_the_number_is_typed(people: People) -> None:
+    course_class = recruiting_class(people)
+    apply(course_class, name="김순희", phone="01012345678", birth_year=1948)
+    client = client_for(people.manager)
+    lookup = reverse("enrollment-staff-intake-lookup")
+    page = client.post(lookup, {"phone": "010-1234"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "김*희" not in page and not AccessLog.objects.exists()
+    page = client.post(lookup, {"phone": "010-1234-5678"}, HTTP_HX_REQUEST="true")\
+        .content.decode()
+    assert "김*희" in page and "1948" in page and "김순희" not in page and "<html" not in page
+    assert AccessLog.objects.filter(action="search").count() == 1
+    assert client_for(people.instructor).post(lookup, {"phone": "01012345678"}).status_code == 403

@@ -178,3 +178,19 @@ def test_the_roster_shows_a_contact_and_cancels(
         page.click("main form button[type=submit]")
     assert "/staff/enrollment/classes/" in page.url
     assert page.locator(".message").count() >= 1
+
+
+def test_it_shows_who_has_the_number_while_it_is_typed(new_page: NewPage, site: Site) -> None:
+    page = new_page()
+    assert log_in(page, "manager", site.password) == 200
+    phone = new_phone()
+    take_application(page, phone)
+    page.goto(URL)
+    wait_for_focus(page, "input[name=phone]")
+    page.keyboard.type(phone)
+    page.wait_for_selector("#phone-matches li")
+    assert "박*자" in page.locator("#phone-matches").inner_text()
+    assert_no_axe_violations(page)
+    press_enter_and_wait(page)
+    # Step 2 offers the same learner first, with the focus on it.
+    wait_for_focus(page, "input[name=learner]:not([value=new])")
