@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import TargetGroup
 from learners.models import DisabilityStatus, ProxyRelationship, Sex
 from learners.services import clean_name, learner_data_clean
 from privacy.phone import normalize_phone
@@ -62,6 +63,15 @@ class WhoForm(forms.Form):
         choices=[("", _("I would rather not say")), *Sex.choices], widget=forms.RadioSelect,
     )
 
+    target_groups = forms.MultipleChoiceField(
+        label=_("Does any of these describe the person? (you may leave this out)"),
+        help_text=_("Some classes keep places for these groups first."),
+        required=False, widget=forms.CheckboxSelectMultiple,
+        # Disability is asked apart, with its own agreement; "everyone" says nothing.
+        choices=[(value, label) for value, label in TargetGroup.choices
+                 if value not in (TargetGroup.DISABLED, TargetGroup.GENERAL)],
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("name", "phone", "birth_year"):
@@ -74,6 +84,7 @@ class WhoForm(forms.Form):
             learner = learner_data_clean(
                 name=data.get("name"), phone=data.get("phone"),
                 birth_year=data.get("birth_year"), sex=data.get("sex") or "",
+                target_groups=data.get("target_groups") or [],
             )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
@@ -81,6 +92,7 @@ class WhoForm(forms.Form):
         else:
             data["name"], data["phone"] = learner.name, learner.phone
             data["birth_year"], data["sex"] = learner.birth_year, learner.sex
+            data["target_groups"] = learner.target_groups
         if data.get("who") == WHO_PROXY:
             self._clean_proxy(data)
         else:

@@ -155,7 +155,7 @@ def apply_who(request: HttpRequest, pk: int) -> HttpResponse:
             fresh = {
                 key: data[key] for key in (
                     "who", "proxy_relationship", "proxy_name", "proxy_phone", "learner_agreed",
-                    "name", "phone", "birth_year", "sex",
+                    "name", "phone", "birth_year", "sex", "target_groups",
                 )
             }
             if verification_on() and _verify_phone(fresh) is None:
@@ -293,7 +293,7 @@ def _submit(request: HttpRequest, course_class: CourseClass, draft: dict[str, An
     """Make the application, spending the phone confirmation in the same transaction."""
     learner = LearnerData(
         name=draft["name"], phone=draft["phone"], birth_year=int(draft["birth_year"]),
-        sex=draft.get("sex") or "",
+        sex=draft.get("sex") or "", target_groups=list(draft.get("target_groups") or []),
     )
     consent = ConsentGiven(
         personal_info=bool(draft.get("personal_info")),

@@ -296,6 +296,26 @@ def test_it_puts_a_late_applicant_on_the_waiting_list(people, client):
     assert done.context["application"] == mine
 
 
+def test_it_gives_a_priority_group_its_place_on_the_waiting_list(people, client, settings):
+    settings.ENROLLMENT_PHONE_VERIFICATION = False
+    course_class = recruiting_class(people, capacity=1, waitlist_priority=True)
+    apply(course_class)
+    apply(course_class, target_groups=[])  # waiting, no priority
+    u = urls(course_class)
+    client.post(u["who"], {**WHO, "target_groups": ["seniors", "farmers_fishers"]})
+    client.post(u["consent"], {"personal_info": "on"})
+    mine = Application.objects.get(learner__birth_year=1948)  # the builders' are born 1950
+    assert mine.learner.target_groups == ["seniors", "farmers_fishers"]
+    assert client.get(u["done"]).context["position"] == 1
+
+
+def test_it_refuses_disability_as_a_plain_target_group(people, client):
+    course_class = recruiting_class(people)
+    response = client.post(urls(course_class)["who"], {**WHO, "target_groups": ["disabled"]})
+    assert "target_groups" in response.context["form"].errors
+    assert nothing_written()
+
+
 def test_it_refuses_a_closed_class_with_the_reason_and_the_centres_phone(people, client):
     course_class = recruiting_class(people)
     CourseClass.objects.filter(pk=course_class.pk).update(status=ClassStatus.CANCELLED)
