@@ -1,12 +1,12 @@
 """Shared reads over learners for the staff screens.
 
 Staff see a learner through the classes the learner applied to
-(`Learner.objects.for_user`); the join through applications repeats a learner
-once per application, hence `.distinct()`.
+(`Learner.objects.for_user`, used as a subquery: its join through
+applications repeats a learner once per application).
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
 from classes.models import CourseClass
@@ -18,7 +18,10 @@ SEARCH_LIMIT = 100
 
 
 def learners_visible(user: User | AnonymousUser) -> QuerySet[Learner]:
-    return Learner.objects.for_user(user).distinct()
+    """Learners in scope, and the duplicates merged into them (their history stays readable:
+    a merged record has no applications of its own left)."""
+    direct = Learner.objects.for_user(user).values("pk")
+    return Learner.objects.filter(Q(pk__in=direct) | Q(merged_into__in=direct))
 
 
 def learner_search_phone(*, user: User | AnonymousUser, phone: str) -> QuerySet[Learner]:

@@ -120,3 +120,15 @@ def test_instructors_cannot_merge(people: People) -> None:
     assert client.post(url, {"duplicate": duplicate.pk}).status_code == 403
     duplicate.refresh_from_db()
     assert duplicate.merged_into is None
+
+
+def test_a_merged_record_stays_readable_with_a_pointer_to_the_kept_one(people: People) -> None:
+    keep, duplicate, _first, _second = two_records(people)
+    learner_merge(keep=keep, duplicate=duplicate, by=people.manager)
+    client = client_for(people.manager)
+    page = client.get(reverse("learners-detail", args=[duplicate.pk])).content.decode()
+    assert reverse("learners-detail", args=[keep.pk]) in page and "김 순희" in page
+    page = client.get(reverse("learners-detail", args=[keep.pk])).content.decode()
+    assert reverse("learners-detail", args=[duplicate.pk]) in page
+    assert client_for(people.outsider).get(
+        reverse("learners-detail", args=[duplicate.pk])).status_code == 404
