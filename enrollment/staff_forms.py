@@ -168,8 +168,10 @@ def class_label(course_class: CourseClass) -> str:
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200, required=False,
-                             help_text=_("For example: the learner called to cancel."))
+    reason = forms.CharField(
+        label=_("Reason for cancelling the application"), max_length=200, required=False,
+        help_text=_("For example: the learner called to cancel."),
+    )
 
 
 class CapacityForm(forms.Form):

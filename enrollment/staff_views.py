@@ -298,7 +298,7 @@ def roster_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     sheet.title = _("Roster")[:31]
     sheet.append([course_class.course.title, course_class.center.name,
                   f"{course_class.first_date:%Y-%m-%d}"])
-    sheet.append([_("Place"), _("Name"), _("Phone"), _("Year of birth"), _("Status"),
+    sheet.append([_("Place in line"), _("Name"), _("Phone"), _("Year of birth"), _("Status"),
                   _("Applied through"), _("Applied at")])
     for place, a in rows:
         sheet.append([
