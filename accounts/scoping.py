@@ -12,6 +12,7 @@ centre. A user sees a row if any of their role grants reaches it:
 Anyone else, or an anonymous user, sees nothing.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -74,20 +75,31 @@ def _grant_filter(grant: RoleGrant, paths: ScopePaths) -> Q:
     return NOTHING
 
 
-def scope_filter(user: "User | AnonymousUser", paths: ScopePaths) -> Q:
-    """A filter that keeps exactly the rows the user may see."""
+def scope_filter(
+    user: "User | AnonymousUser", paths: ScopePaths, roles: Iterable[Role] | None = None,
+) -> Q:
+    """A filter that keeps exactly the rows the user may see.
+
+    With `roles`, only the user's grants of those roles count (national
+    administrators still see everything): e.g. the rows a user may change,
+    where instructors and supporters only read.
+    """
     if is_national(user):
         return Q()
+    allowed = None if roles is None else set(roles)
     combined = NOTHING
     for grant in role_grants(user):
-        combined |= _grant_filter(grant, paths)
+        if allowed is None or grant.role in allowed:
+            combined |= _grant_filter(grant, paths)
     return combined
 
 
 class ScopedQuerySet(models.QuerySet[Any]):
-    def for_user(self, user: "User | AnonymousUser") -> Self:
+    def for_user(
+        self, user: "User | AnonymousUser", *, roles: Iterable[Role] | None = None,
+    ) -> Self:
         paths: ScopePaths = self.model.scope_paths
-        return self.filter(scope_filter(user, paths))
+        return self.filter(scope_filter(user, paths, roles))
 
 
 class Scoped:

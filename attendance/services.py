@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.scoping import _grant_filter, is_national, role_grants
+from accounts.scoping import is_national
 from attendance.models import ATTENDED, AttendanceMark, Certificate, MarkSource, Presence
 from audit.services import audit_record
 from classes.models import ClassSession, ClassStatus, CourseClass
@@ -63,11 +63,8 @@ def may_take_attendance(user: Any, course_class: CourseClass) -> bool:
         return True
     # Managers and officers reach every class in their centre or region; an
     # instructor's or supporter's centre grant does not reach other classes.
-    overseeing = Q(pk__in=[])
-    for grant in role_grants(user):
-        if grant.role in (Role.CENTER_MANAGER, Role.REGIONAL_OFFICER):
-            overseeing |= _grant_filter(grant, CourseClass.scope_paths)
-    return in_scope.filter(overseeing).exists()
+    overseeing = (Role.CENTER_MANAGER, Role.REGIONAL_OFFICER)
+    return CourseClass.objects.for_user(user, roles=overseeing).filter(pk=course_class.pk).exists()
 
 
 def _require_marker(by: User | None, course_class: CourseClass) -> None:

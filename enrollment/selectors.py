@@ -4,35 +4,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Role, User
-from accounts.scoping import NOTHING, _grant_filter, is_national, role_grants
+from accounts.models import User
+from accounts.scoping import is_national, role_grants
 from classes.models import ClassStatus, CourseClass
 from enrollment.models import SEAT_STATUSES, Application, ApplicationStatus
+from enrollment.services import MANAGING_ROLES
 
-# Roles that enter and change applications. Instructors and supporters see
-# the rosters of their centre's classes but change nothing.
-MANAGING_ROLES = (Role.REGIONAL_OFFICER, Role.CENTER_MANAGER)
 # The intake form offers at most this many classes (a national administrator
 # reaches every class; a centre manager has a handful).
 INTAKE_CLASS_LIMIT = 300
 
 
-def _managing_filter(user: User | AnonymousUser) -> Q:
-    """Classes the user may enter applications for: scope_filter without the read-only roles."""
-    if is_national(user):
-        return Q()
-    combined = NOTHING
-    for grant in role_grants(user):
-        if grant.role in MANAGING_ROLES:
-            combined |= _grant_filter(grant, CourseClass.scope_paths)
-    return combined
-
-
 def enrollment_manageable_classes(user: User | AnonymousUser) -> QuerySet[CourseClass]:
-    return CourseClass.objects.filter(_managing_filter(user))
+    """Classes the user may enter and change applications for (not read-only roles)."""
+    return CourseClass.objects.for_user(user, roles=MANAGING_ROLES)
 
 
 def enrollment_may_manage(user: User | AnonymousUser) -> bool:

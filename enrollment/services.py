@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from audit.services import audit_record
 from classes.models import ClassStatus, CourseClass
 from enrollment.locking import locking_transaction
@@ -45,6 +45,8 @@ from learners.services import (
 from notifications.models import MessageKind
 from notifications.services import notification_enqueue
 
+# Roles that enter and change applications (national administrators always may).
+MANAGING_ROLES = (Role.REGIONAL_OFFICER, Role.CENTER_MANAGER)
 MANAGE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 MANAGE_CODE_LENGTH = 8
 
@@ -130,10 +132,14 @@ def _closed_reason(course_class: CourseClass) -> str | None:
 
 
 def staff_may_enroll(user: User | None, course_class: CourseClass) -> bool:
-    """Staff enter and change applications for the classes in their scope."""
+    """Staff enter and change applications for the classes in their scope.
+
+    Instructors and supporters read their classes' rosters but change nothing.
+    """
     if user is None:
         return False
-    return CourseClass.objects.for_user(user).filter(pk=course_class.pk).exists()
+    in_scope = CourseClass.objects.for_user(user, roles=MANAGING_ROLES)
+    return in_scope.filter(pk=course_class.pk).exists()
 
 
 def _require_scope(by: User | None, course_class: CourseClass) -> None:

@@ -301,10 +301,20 @@ def test_it_refuses_staff_another_centres_class_and_writes_nothing(client, peopl
 
 def test_it_lets_regional_and_national_staff_apply_in_their_scope(client, people):
     course_class = recruiting_class(people, capacity=5)
-    for user in (people.national, people.seoul_officer, people.gangnam_officer,
-                 people.instructor):
+    for user in (people.national, people.seoul_officer, people.gangnam_officer, people.manager):
         r = post_application(client, course_class.pk, application_body(), token=bearer(user))
         assert r.status_code == 201, (user, r.content)
+
+
+def test_it_refuses_instructors_who_only_read_rosters(client, people):
+    course_class = recruiting_class(people, capacity=5)
+    token = bearer(people.instructor)
+    before = counts()
+    r = post_application(client, course_class.pk, application_body(), token=token)
+    korean_refusal(
+        r, 403, "You can only handle applications for classes of your own centres or region.",
+    )
+    assert counts() == before
 
 
 def test_it_answers_401_for_a_bad_token_and_writes_nothing(client, course_class):
