@@ -47,9 +47,9 @@ def postgis_prepare() -> None:
 
 def _where(filters: dict[str, Any], today: date) -> tuple[str, list[Any]]:
     """SQL for class_filter's filters: (conditions, params)."""
-    # upcoming_classes: 모집중 or 모집마감, last session today or later.
-    where = ["c.status IN ('recruiting', 'closed')", "c.last_date >= %s"]
-    params: list[Any] = [today]
+    # upcoming_classes: 모집중, applications not closed, last session today or later.
+    where = ["c.status = 'recruiting'", "c.registration_closes >= %s", "c.last_date >= %s"]
+    params: list[Any] = [today, today]
     if filters.get("topic"):
         where.append("c.course_topic = %s")
         params.append(filters["topic"])
@@ -64,8 +64,8 @@ def _where(filters: dict[str, Any], today: date) -> tuple[str, list[Any]]:
     elif filters.get("time_of_day") == "morning":
         where.append("c.starts_at < '12:00'")
     if filters.get("has_seats"):
-        # with_seats_left: every seat is free until enrollment exists.
-        where.append("c.capacity > 0")
+        # with_seats_left
+        where.append("c.seats_taken < c.capacity")
     return " AND ".join(where), params
 
 

@@ -1,9 +1,10 @@
 """Finding a class near home: nearest-first search with filters, and 초성 name search.
 
-Which classes a learner sees ("upcoming"): status 모집중 (recruiting) or
-모집마감 (closed: full, for the waitlist the enrollment issue brings) whose
-last session is today or later. Planned, running, finished and cancelled
-classes are not offered: a learner cannot join them.
+Which classes a learner sees ("upcoming"): those taking applications —
+status 모집중 (recruiting) with the application period not over. A full
+class stays 모집중 and is offered with its waiting list (enrollment). Planned,
+closed (모집마감: the period is over), running, finished and cancelled classes
+are not offered: a learner cannot join them.
 
 Order: exactly the great-circle (haversine) distance from the learner's
 point, ties broken by class id. The database only narrows the rows: a
@@ -46,7 +47,7 @@ from regions.models import Region
 
 # Radii of the growing search box; None is "everywhere".
 SEARCH_RADII_KM: tuple[float | None, ...] = (5.0, 20.0, 80.0, 320.0, None)
-UPCOMING_STATUSES = (ClassStatus.RECRUITING, ClassStatus.CLOSED)
+UPCOMING_STATUSES = (ClassStatus.RECRUITING,)
 NOON = dtime(12, 0)
 TimeOfDay = Literal["morning", "afternoon"]
 
@@ -229,7 +230,9 @@ class ClassQuery:
 def upcoming_classes(today: date | None = None) -> QuerySet[CourseClass]:
     """Classes a learner can apply for or wait for (see the module docstring)."""
     today = today or timezone.localdate()
-    return CourseClass.objects.filter(status__in=UPCOMING_STATUSES, last_date__gte=today)
+    return CourseClass.objects.filter(
+        status__in=UPCOMING_STATUSES, registration_closes__gte=today, last_date__gte=today,
+    )
 
 
 def public_classes() -> QuerySet[CourseClass]:

@@ -1,4 +1,4 @@
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -119,7 +119,10 @@ def center() -> Center:
 
 def test_it_offers_only_upcoming_classes(course, center) -> None:
     recruiting = class_at(course, center)
-    full = class_at(course, center, status=ClassStatus.CLOSED)
+    full = class_at(course, center, capacity=10, seats_taken=10)
+    class_at(course, center, status=ClassStatus.CLOSED)
+    class_at(course, center, registration_opens=date(2025, 12, 1),
+             registration_closes=TODAY - timedelta(days=1))
     class_at(course, center, status=ClassStatus.PLANNED)
     class_at(course, center, status=ClassStatus.RUNNING)
     class_at(course, center, status=ClassStatus.CANCELLED)
