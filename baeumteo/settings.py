@@ -255,3 +255,5 @@ SMS_SENDER_NUMBER = os.environ.get("SMS_SENDER_NUMBER", HELPLINE_PHONE)
 NHN_SMS_BASE_URL = os.environ.get("NHN_SMS_BASE_URL", "https://api-sms.cloud.toast.com")
 NHN_SMS_APP_KEY = os.environ.get("NHN_SMS_APP_KEY", "")
 NHN_SMS_SECRET_KEY = os.environ.get("NHN_SMS_SECRET_KEY", "")
+# Seconds the notifications worker waits for NHN Cloud before trying again later.
+NHN_SMS_TIMEOUT = float(os.environ.get("NHN_SMS_TIMEOUT", "10"))

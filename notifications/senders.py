@@ -199,7 +199,7 @@ def sender_get() -> Sender:
         return NhnSender(
             base_url=settings.NHN_SMS_BASE_URL, app_key=settings.NHN_SMS_APP_KEY,
             secret_key=settings.NHN_SMS_SECRET_KEY, send_no=settings.SMS_SENDER_NUMBER,
-            timeout=getattr(settings, "NHN_SMS_TIMEOUT", 10.0),
+            timeout=settings.NHN_SMS_TIMEOUT,
         )
     raise ValueError(f"Unknown SMS_BACKEND {backend!r}: use console, file or nhn.")
 
