@@ -148,6 +148,10 @@ class FakeNhn:
         title = data.get("title")
         if not body or (kind == "LMS" and not title):
             return 200, _envelope(-2014, "Title or body is missing.")
+        try:
+            (body + (title or "")).encode("euc-kr")
+        except UnicodeEncodeError:
+            return 200, _envelope(-2023, "Title or body includes characters that are not allowed.")
         if kind == "SMS" and euc_kr_length(body) > SMS_MAX_BYTES:
             # Stricter than NHN (which cuts the text off): a client bug shows up in tests.
             return 200, _envelope(4, "SMS body is longer than 90 bytes.")

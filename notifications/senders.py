@@ -18,6 +18,7 @@ well, and the worker gains nothing from connection pools or async.
 import json
 import logging
 import threading
+import unicodedata
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -51,6 +52,34 @@ class PermanentFailure(SendError):
 def euc_kr_length(text: str) -> int:
     """The length carriers bill by: bytes in EUC-KR (a character it lacks counts as 2)."""
     return sum(len(char.encode("euc-kr", errors="ignore")) or 2 for char in text)
+
+
+def euc_kr_safe(text: str) -> str:
+    """`text` with what EUC-KR lacks made sendable: "Nguyễn Thị" → "Nguyen Thi".
+
+    Carriers take EUC-KR only and NHN refuses a message with any other
+    character (-2023). Learners from multicultural families have names with
+    Vietnamese or other Latin diacritics: their accents are dropped rather
+    than the whole message lost. What has no plain form (emoji) is left out.
+    """
+    kept: list[str] = []
+    for char in text:
+        try:
+            char.encode("euc-kr")
+        except UnicodeEncodeError:
+            plain = unicodedata.normalize("NFKD", char)
+            kept.extend(c for c in plain if not unicodedata.combining(c) and _encodable(c))
+        else:
+            kept.append(char)
+    return "".join(kept)
+
+
+def _encodable(char: str) -> bool:
+    try:
+        char.encode("euc-kr")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def sms_type(text: str) -> str:
@@ -143,6 +172,7 @@ class NhnSender:
         return data
 
     def send(self, *, phone: str, body: str, message_id: int) -> str:
+        body = euc_kr_safe(body)
         kind = sms_type(body)
         if euc_kr_length(body) > LMS_MAX_BYTES:
             raise PermanentFailure(f"the text is longer than {LMS_MAX_BYTES} bytes")

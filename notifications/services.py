@@ -106,13 +106,17 @@ def reminders_enqueue(*, day: date) -> int:
 
 @transaction.atomic
 def outbox_retry_now(*, message: OutboxMessage, by: Any) -> bool:
-    """Put a pending or failed message first in line (the admin's "retry now")."""
+    """Put a pending or failed message first in line (the admin's "retry now").
+
+    It gets a fresh series of attempts: one that had given up after the last
+    attempt would otherwise be given up again at once.
+    """
     before = message.status
     if before not in (MessageStatus.PENDING, MessageStatus.FAILED):
         return False  # being sent, or already sent
     now = timezone.now()
     changed = OutboxMessage.objects.filter(pk=message.pk, status=before).update(
-        status=MessageStatus.PENDING, next_attempt_at=now, claimed_until=None,
+        status=MessageStatus.PENDING, next_attempt_at=now, claimed_until=None, attempts=0,
     )
     if changed:
         audit_record(

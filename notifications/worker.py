@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 # How long a claim lasts. Far longer than a send (the NHN timeout is 10 s):
 # a claim only runs out when its worker died or hung.
 LEASE = timedelta(minutes=5)
-# Attempts before a message is given up (failed): 8 attempts span about 2 hours.
+# Attempts before a message is given up (failed): 8 attempts span about 1.5 hours.
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(minutes=30)
@@ -160,8 +160,10 @@ def outbox_deliver(
     UPDATE commits by itself, the provider is called with no transaction open.
     """
     message = _persistently(
-        lambda: OutboxMessage.objects.select_related("application").get(pk=message_id),
+        lambda: OutboxMessage.objects.select_related("application").filter(pk=message_id).first(),
     )
+    if message is None:  # deleted with its application meanwhile
+        return "lost"
     reason = _obsolete(message)
     if attempts > MAX_ATTEMPTS and not reason:
         # Claimed again after a crash on its last attempt: it may even have gone out.

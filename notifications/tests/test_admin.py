@@ -10,6 +10,7 @@ from accounts.testing import People
 from audit.models import AuditEntry
 from enrollment.testing import apply, recruiting_class
 from notifications.models import MessageKind, MessageStatus, OutboxMessage
+from notifications.worker import outbox_deliver_due
 from privacy.models import AccessLog
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,19 @@ def test_retry_now_puts_a_failed_message_back_in_line(
     assert message.status == MessageStatus.PENDING
     assert before <= message.next_attempt_at <= timezone.now()
     assert AuditEntry.objects.filter(action="notifications.outbox.retry").count() == 1
+    # It had given up after 8 attempts: it gets a fresh series and is sent.
+    sender = FileLikeRecorder()
+    assert outbox_deliver_due(sender=sender).sent == 1
+    assert sender.sent == ["01012345678"]
+
+
+class FileLikeRecorder:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, *, phone: str, body: str, message_id: int) -> str:
+        self.sent.append(phone)
+        return "ok"
 
 
 def test_mark_failed_gives_up_a_waiting_message(

@@ -1,6 +1,7 @@
 import json
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.test.utils import override_settings
@@ -13,6 +14,7 @@ from notifications.senders import (
     PermanentFailure,
     TemporaryFailure,
     euc_kr_length,
+    euc_kr_safe,
     sender_get,
     sms_type,
 )
@@ -138,3 +140,31 @@ def test_a_wrong_secret_key_is_an_error_an_operator_can_fix(fake_nhn: FakeNhn) -
 def test_it_only_calls_http_urls() -> None:
     with pytest.raises(ValueError):
         NhnSender(base_url="file:///etc/passwd", app_key="a", secret_key="b", send_no="1")
+
+
+def test_it_drops_accents_and_emoji_that_carriers_cannot_carry() -> None:
+    assert euc_kr_safe("Nguyễn Thị Hồng 님 😀") == "Nguyen Thi Hong 님 "
+    assert euc_kr_safe(LONG) == LONG
+
+
+def test_it_delivers_a_vietnamese_name_without_its_accents(
+    nhn: NhnSender, fake_nhn: FakeNhn,
+) -> None:
+    body = "[디지털배움터] Nguyễn Thị Lan님, 수강이 확정되었습니다."
+    nhn.send(phone="01012345678", body=body, message_id=1)
+    [received] = fake_nhn.received
+    assert received.body == "[디지털배움터] Nguyen Thi Lan님, 수강이 확정되었습니다."
+
+
+def test_the_fake_refuses_what_nhn_refuses(fake_nhn: FakeNhn) -> None:
+    """The fake is only worth testing against if it is as strict as NHN."""
+    raw = NhnSender(
+        base_url=fake_nhn.url, app_key=fake_nhn.app_key, secret_key=fake_nhn.secret_key,
+        send_no="18000000",
+    )
+    _, answer = fake_nhn.handle(
+        urlsplit(raw.url("SMS")).path,
+        {"X-Secret-Key": fake_nhn.secret_key, "Content-Type": "application/json"},
+        json.dumps(raw.payload(phone="01012345678", body="Nguyễn", kind="SMS")).encode(),
+    )
+    assert answer is not None and answer["header"]["resultCode"] == -2023
