@@ -1,4 +1,6 @@
+import os
 import random
+import signal
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -278,3 +280,26 @@ def test_a_timed_out_send_is_retried(nhn: NhnSender, fake_nhn: FakeNhn) -> None:
     assert outbox_deliver_due(sender=nhn).retried == 1
     message.refresh_from_db()
     assert message.status == MessageStatus.PENDING and message.attempts == 1
+
+
+def test_the_command_stops_on_sigterm_after_the_message_in_hand(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, second = enqueue(), enqueue("01022223333")
+
+    class TermOnSend(Recorder):
+        def send(self, *, phone: str, body: str, message_id: int) -> str:
+            os.kill(os.getpid(), signal.SIGTERM)  # systemd stops the service mid-send
+            return super().send(phone=phone, body=body, message_id=message_id)
+
+    sender = TermOnSend()
+    monkeypatch.setattr(
+        "notifications.management.commands.notifications_send.sender_get", lambda: sender,
+    )
+    before = signal.getsignal(signal.SIGTERM)
+    call_command("notifications_send", "--interval", "60", stdout=(out := _Out()))
+    assert "Stopped." in out.text
+    assert [pk for pk, _, _ in sender.sent] == [first.pk]
+    second.refresh_from_db()
+    assert second.status == MessageStatus.PENDING
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler is put back

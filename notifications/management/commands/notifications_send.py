@@ -44,8 +44,12 @@ class Command(BaseCommand):
             # Finish the message in hand (its result is written), then leave the loop.
             stop.set()
 
-        signal.signal(signal.SIGTERM, request_stop)
-        signal.signal(signal.SIGINT, request_stop)
+        signals = (signal.SIGTERM, signal.SIGINT)
+        previous = {signum: signal.signal(signum, request_stop) for signum in signals}
         self.stdout.write(f"Delivering text messages every {interval:g} s (SIGTERM stops).")
-        outbox_run(interval=interval, stop=stop, sender=sender, limit=batch)
+        try:
+            outbox_run(interval=interval, stop=stop, sender=sender, limit=batch)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         self.stdout.write("Stopped.")
