@@ -369,7 +369,8 @@ def certificate_revoke(
     *, certificate: Certificate, by: User | None, reason: str = "",
 ) -> Certificate:
     """Withdraw a certificate (issued in error): the public check then says so."""
-    locked = Certificate.objects.select_for_update().select_related(
+    # of=self: lock the certificate, not the application and class rows it reads.
+    locked = Certificate.objects.select_for_update(of=("self",)).select_related(
         "application__course_class",
     ).get(pk=certificate.pk)
     _require_manager(by, locked.application.course_class)

@@ -434,7 +434,8 @@ def class_transition(
     """
     # Lock the row so that two managers pressing buttons at once cannot both pass
     # the check against the same old status.
-    locked = CourseClass.objects.select_for_update().select_related("center").get(
+    # of=self: lock the class, not its centre's row that every class there shares.
+    locked = CourseClass.objects.select_for_update(of=("self",)).select_related("center").get(
         pk=course_class.pk,
     )
     _require_manager(by, locked.center)

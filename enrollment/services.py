@@ -165,9 +165,13 @@ def _lock_class(pk: int) -> CourseClass:
 # --- Notifications -----------------------------------------------------------------
 
 
+def _when(moment: datetime) -> str:
+    """A date and time as people say it: "2026년 12월 9일 오후 2:00"."""
+    return f"{date_format(moment, 'DATE_FORMAT')} {date_format(moment, 'TIME_FORMAT')}"
+
+
 def _first_session(course_class: CourseClass) -> str:
-    start = datetime.combine(course_class.first_date, course_class.starts_at)
-    return date_format(start, "DATETIME_FORMAT")
+    return _when(datetime.combine(course_class.first_date, course_class.starts_at))
 
 
 def _notify(
@@ -225,7 +229,7 @@ def _promote(course_class: CourseClass, application: Application, by: User | Non
         data={"from": before, "to": application.status},
     )
     if application.status == ApplicationStatus.OFFERED:
-        deadline = date_format(timezone.localtime(application.offer_expires_at), "DATETIME_FORMAT")
+        deadline = _when(timezone.localtime(application.offer_expires_at))
         _notify(MessageKind.OFFERED, application, deadline=deadline)
     else:
         _notify(MessageKind.PROMOTED, application)

@@ -321,7 +321,7 @@ def test_it_refuses_a_closed_class_with_the_reason_and_the_centres_phone(people,
     CourseClass.objects.filter(pk=course_class.pk).update(status=ClassStatus.CANCELLED)
     detail = client.get(reverse("finder-class", args=[course_class.pk])).content.decode()
     assert "button-apply" not in detail
-    assert "취소" in detail or "cancelled" in detail
+    assert "폐강" in detail  # "This class has been cancelled." in Korean
     response = client.get(urls(course_class)["who"])
     assert response.status_code == 200
     assert response.context["reason"]

@@ -57,3 +57,28 @@ def test_capacity_cannot_go_below_seats_taken(people):
     assert class_capacity_set(course_class=course_class, capacity=3, by=people.manager) == 1
     waiting.refresh_from_db()
     assert waiting.status == ApplicationStatus.CONFIRMED
+
+
+def test_the_expire_command_passes_a_lapsed_offer_to_the_next_in_line(people):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    course_class = recruiting_class(people, capacity=1, offer_hours=24)
+    first = apply(course_class).application
+    second = apply(course_class).application
+    third = apply(course_class).application
+    application_cancel(application=first, by=people.manager)
+    second.refresh_from_db()
+    assert second.status == ApplicationStatus.OFFERED
+    Application.objects.filter(pk=second.pk).update(
+        offer_expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    call_command("enrollment_expire_offers")
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert second.status == ApplicationStatus.CANCELLED
+    assert third.status == ApplicationStatus.OFFERED
+    course_class.refresh_from_db()
+    assert course_class.seats_taken == 1
