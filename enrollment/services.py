@@ -272,18 +272,22 @@ def application_create(
     pk = course_class if isinstance(course_class, int) else course_class.pk
     channel = channel_of(consent, channel)
     with locking_transaction():
+        # What needs no seat comes before the class lock, so that the lock (the
+        # queue on a popular class) is held for the seat decision only; a refusal
+        # below rolls it back. Two first applications of one person meet at the
+        # learner's unique constraint.
+        person, _created = learner_get_or_create(data=learner, channel=channel, by=by)
+        consent_record(learner=person, consent=consent, channel=channel, by=by)
         locked = _lock_class(pk)
         _require_scope(by, locked)
         reason = _closed_reason(locked)
         if reason:
             raise ValidationError(reason, code="closed")
-        person, _created = learner_get_or_create(data=learner, channel=channel, by=by)
         existing = Application.objects.filter(
             course_class=locked, learner=person, status__in=ACTIVE_STATUSES,
         ).first()
         if existing is not None:
             raise DuplicateApplication(existing)
-        consent_record(learner=person, consent=consent, channel=channel, by=by)
         return _application_write(locked, person, learner, consent, channel, by)
 
 
