@@ -40,17 +40,24 @@ def is_lock_error(error: BaseException) -> bool:
 @contextmanager
 def locking_transaction() -> Iterator[None]:
     """`transaction.atomic()` with a bounded wait for locks; busy → EnrollmentBusy."""
+    outermost = not getattr(connection, "_enrollment_lock_timeout_set", False)
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if outermost and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    # SET LOCAL: ends with this transaction.
+                    # SET LOCAL: ends with this transaction (a nested
+                    # locking_transaction, e.g. the API's around a service's,
+                    # has it already).
                     cursor.execute(
                         "SELECT set_config('lock_timeout', %s, true)",
                         [f"{int(settings.ENROLLMENT_LOCK_TIMEOUT_MS)}ms"],
                     )
+                connection._enrollment_lock_timeout_set = True  # type: ignore[attr-defined]
             yield
     except OperationalError as error:
         if is_lock_error(error):
             raise EnrollmentBusy() from error
         raise
+    finally:
+        if outermost:
+            connection._enrollment_lock_timeout_set = False  # type: ignore[attr-defined]
