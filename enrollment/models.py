@@ -12,7 +12,7 @@ class ApplicationStatus(models.TextChoices):
     WAITLISTED = "waitlisted", _("On the waiting list")
     OFFERED = "offered", _("Seat offered")
     CONFIRMED = "confirmed", _("Confirmed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", _("Application cancelled")
 
 
 # An active application holds a seat or a place in the queue.

@@ -283,6 +283,7 @@ def apply_code(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enrollment/public/code.html", {
         **_base(course_class, 3), "form": form, "problem": problem,
         "verify_phone": mask_phone(phone),
+        "code_to_learner": draft.get("who") == "proxy" and phone == draft.get("phone"),
     })
 
 

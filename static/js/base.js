@@ -13,3 +13,11 @@ document.addEventListener("change", (event) => {
   }
   root.classList.add(prefix + input.value);
 });
+
+// A form that comes back with mistakes: move to the list of them, so that it
+// is seen first (on a small phone with large text the header fills the screen).
+const errorSummary = document.querySelector(".error-summary");
+if (errorSummary) {
+  errorSummary.setAttribute("tabindex", "-1");
+  errorSummary.focus();
+}
