@@ -21,6 +21,14 @@ def _test_transport():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (codes per address, wrong tries) start at zero in each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def people(db: None) -> People:
     return make_people()

@@ -48,7 +48,7 @@ from learners.verification import (
 )
 from privacy.crypto import decrypt, encrypt
 from privacy.masking import mask_name, mask_phone
-from privacy.services import pii_access_record
+from privacy.services import client_ip, pii_access_record
 
 router = Router(tags=["enrollment"])
 
@@ -620,7 +620,9 @@ def phone_verification_create(request: HttpRequest, payload: VerificationIn) -> 
     hour (then 429).
     """
     try:
-        verification = phone_verification_start(phone=payload.phone)
+        verification = phone_verification_start(
+            phone=payload.phone, client=client_ip(request) or "unknown",
+        )
     except ValidationError as error:
         if error.error_list[0].code == "too_many":
             return refusal(error.messages[0], 429)

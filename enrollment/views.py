@@ -162,7 +162,10 @@ def apply_who(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("phone", _(
                     "A confirmation code can only be sent to a mobile phone (010 …).",
                 ))
-            elif _already_applied(course_class, fresh):
+            elif not verification_on() and _already_applied(course_class, fresh):
+                # With the code on, a duplicate is said only after the code has
+                # shown the phone is theirs: else anyone typing a name and a
+                # number would learn whether that person applied to this class.
                 return redirect("enrollment-apply-duplicate", pk=pk)
             else:
                 # Agreement and code belong to the details they were given for.
@@ -212,7 +215,9 @@ def apply_consent(request: HttpRequest, pk: int) -> HttpResponse:
                 _draft_save(request, pk, draft)
                 return _submit(request, course_class, draft)
             try:
-                verification = phone_verification_start(phone=_verify_phone(draft) or "")
+                verification = phone_verification_start(
+                    phone=_verify_phone(draft) or "", client=client_ip(request) or "unknown",
+                )
             except ValidationError as error:
                 problem = " ".join(error.messages)
             else:
@@ -261,7 +266,9 @@ def apply_code(request: HttpRequest, pk: int) -> HttpResponse:
     problem = ""
     if request.method == "POST" and "resend" in request.POST:
         try:
-            verification = phone_verification_start(phone=phone)
+            verification = phone_verification_start(
+                phone=phone, client=client_ip(request) or "unknown",
+            )
         except ValidationError as error:
             problem = " ".join(error.messages)
         else:

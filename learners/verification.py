@@ -12,6 +12,7 @@ import secrets
 import uuid
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -27,6 +28,10 @@ from privacy.phone import normalize_phone
 VERIFICATION_MINUTES = 10
 VERIFICATION_MAX_TRIES = 5
 VERIFICATION_MAX_PER_HOUR = 5
+# Codes one client address may ask for per hour, whatever the phones: without
+# it, one address could send texts to any number of phones (cost, nuisance).
+# Generous: a centre or a library may have many learners behind one address.
+VERIFICATION_MAX_PER_CLIENT_HOUR = 30
 
 
 def _hash(verification_id: uuid.UUID, code: str) -> str:
@@ -34,14 +39,30 @@ def _hash(verification_id: uuid.UUID, code: str) -> str:
     return hashlib.sha256(f"{verification_id}:{code.strip()}".encode()).hexdigest()
 
 
+def _client_count(client: str) -> int:
+    """Count one more code asked for by `client` in this hour (in the cache)."""
+    key = f"phone-verification-client:{client}:{int(timezone.now().timestamp() // 3600)}"
+    cache.add(key, 0, 3600)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 3600)
+        return 1
+
+
 @transaction.atomic
-def phone_verification_start(*, phone: str) -> PhoneVerification:
-    """Send a new code to `phone` (through the outbox)."""
+def phone_verification_start(*, phone: str, client: str | None = None) -> PhoneVerification:
+    """Send a new code to `phone` (through the outbox); `client` is the asking address."""
     digits = normalize_phone(phone)
     if not is_mobile(digits):
         raise ValidationError(
             _("A confirmation code can only be sent to a mobile phone (010 …)."),
             code="not_mobile",
+        )
+    if client is not None and _client_count(client) > VERIFICATION_MAX_PER_CLIENT_HOUR:
+        raise ValidationError(
+            _("Too many codes were asked for from here. Please try again in an hour."),
+            code="too_many",
         )
     index = phone_index_of(digits)
     now = timezone.now()
@@ -72,12 +93,19 @@ def phone_verification_check(*, verification_id: uuid.UUID | str, phone: str, co
         raise wrong from None
     if verification.phone_index != phone_index_of(normalize_phone(phone)):
         raise wrong
+    expired = ValidationError(
+        _("The code has expired. Please ask for a new one."), code="expired",
+    )
     if verification.expires_at < timezone.now() or verification.attempts >= VERIFICATION_MAX_TRIES:
-        raise ValidationError(
-            _("The code has expired. Please ask for a new one."), code="expired",
-        )
+        raise expired
+    # The try is counted before the code is compared, with a condition: many
+    # guesses sent at once get no more than VERIFICATION_MAX_TRIES between them.
+    counted = PhoneVerification.objects.filter(
+        pk=verification.pk, attempts__lt=VERIFICATION_MAX_TRIES,
+    ).update(attempts=F("attempts") + 1)
+    if not counted:
+        raise expired
     if not hmac.compare_digest(verification.code_hash, _hash(verification.id, code)):
-        PhoneVerification.objects.filter(pk=verification.pk).update(attempts=F("attempts") + 1)
         raise wrong
     if verification.verified_at is None:
         PhoneVerification.objects.filter(pk=verification.pk).update(verified_at=timezone.now())

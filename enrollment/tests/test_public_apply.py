@@ -344,7 +344,9 @@ def test_it_refuses_when_the_class_closes_between_the_screens(people, client, se
     assert nothing_written()
 
 
-def test_it_shows_a_friendly_page_for_a_second_application(people, client):
+def test_it_shows_a_friendly_page_for_a_second_application(people, client, settings):
+    # Without the code the first screen says so at once (the last would anyway).
+    settings.ENROLLMENT_PHONE_VERIFICATION = False
     course_class = recruiting_class(people)
     apply(course_class, name="김순자", phone="01023456789")
     response = client.post(urls(course_class)["who"], WHO)
