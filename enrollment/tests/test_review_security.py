@@ -238,3 +238,20 @@ def test_it_counts_guesses_sent_at_once_against_the_limit(people: People, monkey
         phone_verification_check(verification_id=verification.pk, phone="01023456789", code=code)
     monkeypatch.undo()
     assert PhoneVerification.objects.get(pk=verification.pk).verified_at is None
+
+
+def test_it_keys_the_management_code_hash(people: People, settings: Any) -> None:
+    """A code has 40 bits: a plain hash in a copied table would be reversed in minutes."""
+    import hashlib
+
+    from enrollment.models import Application
+    from enrollment.services import application_by_code, manage_code_hash
+
+    course_class = recruiting_class(people)
+    applied = apply(course_class)
+    stored = Application.objects.get(pk=applied.application.pk).manage_code_hash
+    plain = applied.manage_code.replace("-", "").upper()
+    assert stored != hashlib.sha256(plain.encode()).hexdigest()
+    assert application_by_code(applied.manage_code.lower()) == applied.application
+    settings.PII_BLIND_INDEX_KEY = "b" * 44
+    assert manage_code_hash(applied.manage_code) != stored
