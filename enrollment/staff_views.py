@@ -42,12 +42,15 @@ from enrollment.services import (
 from enrollment.staff_forms import CancelForm, CapacityForm, IntakeForm, PhoneLookupForm
 from learners.models import Learner
 from learners.services import learners_with_phone
+from privacy.crypto import DecryptionError, decrypt, encrypt
 from privacy.masking import mask_name
 from privacy.models import AccessLog
 from privacy.phone import format_phone, normalize_phone
 from privacy.services import pii_access_record
 
 RESULT_SESSION_KEY = "enrollment_intake_result"
+# The code in the session is encrypted: sessions are rows in the database.
+CODE_CONTEXT = "enrollment.session.manage_code"
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -145,7 +148,8 @@ def _intake_save(request: HttpRequest, form: IntakeForm, phone: str) -> HttpResp
         return _details(request, form, phone)
     # The management code is shown once; the session keeps it for the result page.
     request.session[RESULT_SESSION_KEY] = {
-        "pk": applied.application.pk, "code": applied.manage_code,
+        "pk": applied.application.pk,
+        "code": encrypt(applied.manage_code, context=CODE_CONTEXT),
     }
     return redirect("enrollment-staff-intake-done", pk=applied.application.pk)
 
@@ -156,7 +160,12 @@ def intake_done_view(request: HttpRequest, pk: int) -> HttpResponse:
     if application is None:
         raise Http404
     kept = request.session.get(RESULT_SESSION_KEY) or {}
-    code = kept.get("code") if kept.get("pk") == application.pk else None
+    code = None
+    if kept.get("pk") == application.pk and kept.get("code"):
+        try:
+            code = decrypt(kept["code"], context=CODE_CONTEXT)
+        except DecryptionError:
+            code = None
     return render(request, "enrollment/staff/intake_done.html", {
         "application": application, "code": code,
         "position": waitlist_position(application),

@@ -55,6 +55,7 @@ from privacy.phone import format_phone
 from privacy.services import client_ip
 
 DRAFT_CONTEXT = "enrollment.apply_draft"
+CODE_CONTEXT = "enrollment.session.manage_code"
 APPLIED_KEY = "enrollment-applied"
 MANAGE_KEY = "enrollment-manage"
 # Wrong code-and-phone tries allowed per address in MANAGE_WINDOW_SECONDS: a
@@ -337,7 +338,8 @@ def _submit(request: HttpRequest, course_class: CourseClass, draft: dict[str, An
     _draft_drop(request, course_class.pk)
     request.session[APPLIED_KEY] = {
         "class": course_class.pk, "application": applied.application.pk,
-        "code": applied.manage_code,
+        # Encrypted like the draft: sessions are rows in the database.
+        "code": encrypt(applied.manage_code, context=CODE_CONTEXT),
     }
     return redirect("enrollment-apply-done", pk=course_class.pk)
 
@@ -353,6 +355,10 @@ def apply_done(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # Shown once: a reload (or the next person at a shared computer) sees no code.
     code = applied.pop("code", "")
+    try:
+        code = decrypt(code, context=CODE_CONTEXT) if code else ""
+    except DecryptionError:
+        code = ""
     request.session[APPLIED_KEY] = applied
     course_class = application.course_class
     return render(request, "enrollment/public/done.html", {

@@ -255,3 +255,25 @@ def test_it_keys_the_management_code_hash(people: People, settings: Any) -> None
     assert application_by_code(applied.manage_code.lower()) == applied.application
     settings.PII_BLIND_INDEX_KEY = "b" * 44
     assert manage_code_hash(applied.manage_code) != stored
+
+
+def test_it_keeps_management_codes_in_sessions_encrypted(people: People) -> None:
+    from django.contrib.sessions.models import Session
+
+    from enrollment.services import application_by_code
+
+    course_class = recruiting_class(people)
+    client = client_for(people.manager)
+    response = client.post("/staff/enrollment/new/", {
+        "step": "confirm", "phone": "01023456789", "learner": "new", "name": "김순자",
+        "birth_year": "1948", "course_class": str(course_class.pk), "channel": "phone",
+        "consent_personal_info": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:500]
+    page = client.get(response["Location"]).content.decode()
+    import re
+
+    code = re.search(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b", page)
+    assert code is not None and application_by_code(code.group(0)) is not None
+    stored = " ".join(str(s.get_decoded()) for s in Session.objects.all())
+    assert code.group(0) not in stored

@@ -62,7 +62,10 @@ def test_it_takes_an_application_under_each_channel(people: People, channel: str
     assert application.learner.name == "김영희"
     # The management code is shown to be read out.
     assert Application.objects.filter(pk=application.pk).exists()
-    code = client.session["enrollment_intake_result"]["code"]
+    from enrollment.staff_views import CODE_CONTEXT
+    from privacy.crypto import decrypt
+
+    code = decrypt(client.session["enrollment_intake_result"]["code"], context=CODE_CONTEXT)
     assert code in done
 
 
