@@ -18,6 +18,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -39,6 +40,7 @@ from enrollment.services import (
     application_create,
     waitlist_position,
 )
+from enrollment.views import MANAGE_MAX_FAILURES, MANAGE_WINDOW_SECONDS, _failures_key
 from learners.models import Channel
 from learners.services import ConsentGiven, LearnerData, consent_clean, learner_data_clean
 from learners.verification import (
@@ -482,9 +484,19 @@ def _application_for(request: HttpRequest, application_id: int) -> tuple[Applica
         code = request.headers.get("X-Manage-Code", "")
         if not code:
             raise _NoCredentials()
+        # Wrong codes count against the address, as on the "my application" page.
+        key = _failures_key(request)
+        if cache.get(key, 0) >= MANAGE_MAX_FAILURES:
+            raise _TooMany()
         by_code = application_by_code(code)
         if by_code is not None and by_code.pk == application_id:
             found = by_code
+        else:
+            cache.add(key, 0, MANAGE_WINDOW_SECONDS)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, MANAGE_WINDOW_SECONDS)
     if found is None:
         raise _NotFound()
     return found, staff
@@ -496,6 +508,17 @@ class _NotFound(Exception):
 
 class _NoCredentials(Exception):
     pass
+
+
+class _TooMany(Exception):
+    pass
+
+
+def too_many() -> HttpResponse:
+    return answer(
+        {"message": _("Too many wrong codes were tried. Please try again later.")}, 429,
+        Retry_After=str(MANAGE_WINDOW_SECONDS),
+    )
 
 
 def no_credentials() -> HttpResponse:
@@ -551,7 +574,7 @@ MANAGE_SECURITY: dict[str, Any] = {
 
 @router.get(
     "/applications/{application_id}",
-    response={200: ApplicationOut, 401: MessageOut, 404: MessageOut},
+    response={200: ApplicationOut, 401: MessageOut, 404: MessageOut, 429: MessageOut},
     openapi_extra=MANAGE_SECURITY,
     summary="An application",
 )
@@ -568,13 +591,15 @@ def application_read(request: HttpRequest, application_id: int) -> HttpResponse:
         return not_found()
     except _NoCredentials:
         return no_credentials()
+    except _TooMany:
+        return too_many()
     return _shown(request, application, staff)
 
 
 @router.post(
     "/applications/{application_id}/cancel",
     response={200: ApplicationOut, 401: MessageOut, 404: MessageOut, 422: MessageOut,
-              503: MessageOut},
+              429: MessageOut, 503: MessageOut},
     openapi_extra=MANAGE_SECURITY,
     summary="Cancel an application",
 )
@@ -592,6 +617,8 @@ def application_cancel_endpoint(
         return not_found()
     except _NoCredentials:
         return no_credentials()
+    except _TooMany:
+        return too_many()
     try:
         cancelled = application_cancel(
             application=application, by=staff, reason=payload.reason if payload else "",

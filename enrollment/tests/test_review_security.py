@@ -277,3 +277,24 @@ def test_it_keeps_management_codes_in_sessions_encrypted(people: People) -> None
     assert code is not None and application_by_code(code.group(0)) is not None
     stored = " ".join(str(s.get_decoded()) for s in Session.objects.all())
     assert code.group(0) not in stored
+
+
+def test_it_counts_wrong_management_codes_in_the_api_per_address(people: People) -> None:
+    from enrollment.views import MANAGE_MAX_FAILURES
+
+    course_class = recruiting_class(people)
+    applied = apply(course_class)
+    url = f"/api/v1/applications/{applied.application.pk}"
+    client = Client(REMOTE_ADDR="203.0.113.20")
+    answers = [
+        client.get(url, headers={"X-Manage-Code": f"AAAA-{n:04d}"}).status_code
+        for n in range(MANAGE_MAX_FAILURES)
+    ]
+    assert answers == [404] * MANAGE_MAX_FAILURES
+    # Even the right code now waits: the guesser cannot tell a hit.
+    assert client.get(url, headers={"X-Manage-Code": applied.manage_code}).status_code == 429
+    cancel = client.post(f"{url}/cancel", {}, content_type="application/json",
+                         headers={"X-Manage-Code": applied.manage_code})
+    assert cancel.status_code == 429
+    other = Client(REMOTE_ADDR="203.0.113.21")
+    assert other.get(url, headers={"X-Manage-Code": applied.manage_code}).status_code == 200
