@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from accounts.scoping import role_grants
 from centers.models import Center
+from enrollment.selectors import enrollment_may_manage
 
 
 @login_required
@@ -12,5 +13,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/staff_home.html",
-        {"grants": role_grants(request.user), "centers": centers},
+        {
+            "grants": role_grants(request.user), "centers": centers,
+            # Instructors and supporters read rosters but do not take applications.
+            "may_take_applications": enrollment_may_manage(request.user),
+        },
     )
