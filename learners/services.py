@@ -236,7 +236,12 @@ def learner_merge(*, keep: Learner, duplicate: Learner, by: User | None) -> Lear
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Choose two different learners to merge."), code="same")
     if by is not None:
-        visible = Learner.objects.for_user(by).filter(pk__in=[keep.pk, duplicate.pk])
+        # Only roles that change applications merge (not one who teaches there).
+        from enrollment.services import MANAGING_ROLES
+
+        visible = Learner.objects.for_user(by, roles=MANAGING_ROLES).filter(
+            pk__in=[keep.pk, duplicate.pk],
+        )
         if visible.values("pk").distinct().count() != 2:
             raise ValidationError(
                 _("You can only merge learners who applied to classes in your scope."),

@@ -298,3 +298,25 @@ def test_it_counts_wrong_management_codes_in_the_api_per_address(people: People)
     assert cancel.status_code == 429
     other = Client(REMOTE_ADDR="203.0.113.21")
     assert other.get(url, headers={"X-Manage-Code": applied.manage_code}).status_code == 200
+
+
+def test_it_refuses_a_merge_where_the_user_only_teaches(people: People) -> None:
+    """A manager elsewhere who only teaches at this centre does not merge its learners."""
+    from accounts.models import Role
+    from accounts.services import role_grant_create
+    from learners.models import Learner
+    from learners.services import learner_merge
+
+    role_grant_create(user=people.outsider, role=Role.INSTRUCTOR, center=people.gangnam_center)
+    course_class = recruiting_class(people)
+    keep = apply(course_class, name="김영희", phone="01011112222").application.learner
+    other_class = recruiting_class(people)
+    duplicate = apply(other_class, name="김영이", phone="01011112222").application.learner
+    with pytest.raises(ValidationError) as refused:
+        learner_merge(keep=keep, duplicate=duplicate, by=people.outsider)
+    assert refused.value.code == "out_of_scope"
+    response = client_for(people.outsider).post(
+        f"/staff/learners/{keep.pk}/merge/", {"duplicate": str(duplicate.pk)},
+    )
+    assert response.status_code in (200, 403, 404)
+    assert Learner.objects.get(pk=duplicate.pk).merged_into_id is None
