@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Role, RoleGrant
 from attendance.models import AttendanceMark, Certificate, MarkSource, Presence
 from attendance.services import (
     _next_number,
@@ -51,7 +52,17 @@ def _presence(context: DemoContext) -> str:
     return Presence.ABSENT
 
 
+def _assign_instructors() -> None:
+    """Demo instructors teach their centre's classes, so their class-day screens have classes."""
+    grants = RoleGrant.objects.filter(role=Role.INSTRUCTOR, center__isnull=False)
+    for grant in grants.order_by("pk"):
+        CourseClass.objects.filter(center_id=grant.center_id, instructor__isnull=True).update(
+            instructor_id=grant.user_id,
+        )
+
+
 def seed(context: DemoContext) -> None:
+    _assign_instructors()
     today = timezone.localdate()
     now = timezone.now()
     made = issued = 0

@@ -35,6 +35,7 @@ from enrollment.models import (
     Application,
     ApplicationStatus,
 )
+from finder.formatting import clock, day_label
 from learners.models import Learner
 from learners.services import (
     ConsentGiven,
@@ -175,8 +176,8 @@ def _lock_class(pk: int) -> CourseClass:
 
 
 def _when(moment: datetime) -> str:
-    """A date and time as people say it: "2026년 12월 9일 오후 2:00"."""
-    return f"{date_format(moment, 'DATE_FORMAT')} {date_format(moment, 'TIME_FORMAT')}"
+    """A date and time as people say it: "12월 9일 (수) 오후 2시"."""
+    return f"{day_label(moment.date())} {clock(moment.time())}"
 
 
 def _first_session(course_class: CourseClass) -> str:
