@@ -82,3 +82,23 @@ def test_the_expire_command_passes_a_lapsed_offer_to_the_next_in_line(people):
     assert third.status == ApplicationStatus.OFFERED
     course_class.refresh_from_db()
     assert course_class.seats_taken == 1
+
+
+def test_the_prune_command_keeps_recent_idempotency_answers(people):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from enrollment.models import IdempotencyRecord
+
+    def record(key: str, age_days: int) -> None:
+        IdempotencyRecord.objects.create(
+            owner="public", key=key, fingerprint="f" * 64, status_code=201, body={},
+            created_at=timezone.now() - timedelta(days=age_days),
+        )
+
+    record("old", 8)
+    record("recent", 6)
+    call_command("idempotency_prune")
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["recent"]
