@@ -56,7 +56,7 @@ def _assign_instructors() -> None:
     """Demo instructors teach their centre's classes, so their class-day screens have classes."""
     grants = RoleGrant.objects.filter(role=Role.INSTRUCTOR, center__isnull=False)
     for grant in grants.order_by("pk"):
-        CourseClass.objects.filter(center_id=grant.center_id, instructor__isnull=True).update(
+        CourseClass.objects.filter(center=grant.center, instructor__isnull=True).update(
             instructor_id=grant.user_id,
         )
 
