@@ -191,11 +191,9 @@ def _already_applied(course_class: CourseClass, draft: dict[str, Any]) -> bool:
     ).exists()
 
 
-# --- Screen 2: agreement ------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def apply_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def _later_step(request: HttpRequest, pk: int) -> tuple[Any, dict[str, Any]] | HttpResponse:
+    """The class and the draft for screens 2 and 3, or the page to show instead:
+    why the class takes no application, or screen 1 when there is no draft."""
     course_class = _open_class(pk)
     reason = application_refusal(course_class)
     if reason:
@@ -203,6 +201,18 @@ def apply_consent(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
     if draft is None:
         return redirect("finder-apply", pk=pk)
+    return course_class, draft
+
+
+# --- Screen 2: agreement ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def apply_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    step = _later_step(request, pk)
+    if isinstance(step, HttpResponse):
+        return step
+    course_class, draft = step
     problem = ""
     if request.method == "POST":
         form = ConsentForm(request.POST)
@@ -251,13 +261,10 @@ def _shown(draft: dict[str, Any]) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def apply_code(request: HttpRequest, pk: int) -> HttpResponse:
-    course_class = _open_class(pk)
-    reason = application_refusal(course_class)
-    if reason:
-        return _closed(request, course_class, reason)
-    draft = _draft(request, pk)
-    if draft is None:
-        return redirect("finder-apply", pk=pk)
+    step = _later_step(request, pk)
+    if isinstance(step, HttpResponse):
+        return step
+    course_class, draft = step
     if not verification_on():
         return redirect("enrollment-apply-consent", pk=pk)
     if not draft.get("verification"):
