@@ -14,6 +14,8 @@ Centres: `gangnam_center` (강남구 역삼1동), `seocho_center` (서초구, in
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from accounts.models import Role, User
 from accounts.services import role_grant_create
 from centers.models import Center, CenterKind
@@ -84,3 +86,9 @@ def make_people() -> People:
     role_grant_create(user=people.instructor, role=Role.INSTRUCTOR, center=gangnam_center)
     role_grant_create(user=people.outsider, role=Role.CENTER_MANAGER, center=busan_center)
     return people
+
+
+# For tests with real concurrency (`django_db(transaction=True,
+# available_apps=KEEP_REGIONS)`): the flush after such a test empties the tables
+# of these apps only, so the regions that a migration loads stay for the tests after it.
+KEEP_REGIONS = [app for app in settings.INSTALLED_APPS if app != "regions"]

@@ -4,10 +4,10 @@ import threading
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from accounts.testing import KEEP_REGIONS
 from attendance.models import Certificate
 from attendance.services import attendance_mark_all, certificates_issue
 from attendance.testing import finish, running_class
@@ -15,10 +15,7 @@ from enrollment.locking import EnrollmentBusy
 
 CLASSES = 4
 
-# As in enrollment's race tests: the flush after the test keeps the regions.
-pytestmark = pytest.mark.django_db(
-    transaction=True, available_apps=[app for app in settings.INSTALLED_APPS if app != "regions"],
-)
+pytestmark = pytest.mark.django_db(transaction=True, available_apps=KEEP_REGIONS)
 
 
 def test_it_numbers_certificates_without_gaps_under_concurrency(threads_db):

@@ -11,13 +11,13 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import include, path
 from django.utils.translation import gettext as _
 
+from accounts.testing import KEEP_REGIONS
 from classes.models import CourseClass
 from enrollment.locking import BUSY_MESSAGE, EnrollmentBusy
 from enrollment.models import Application
@@ -26,9 +26,6 @@ from enrollment.tests.test_api import application_body, bearer, counts, post_app
 
 # --- A page that is busy (this module is the URLconf of the page tests) -------------
 
-# Real concurrency needs committed rows (transaction=True). The flush after such a
-# test empties the tables of these apps only: the regions that a migration loads stay.
-KEEP_REGIONS = [app for app in settings.INSTALLED_APPS if app != "regions"]
 
 
 def busy_page(request: HttpRequest) -> HttpResponse:

@@ -6,10 +6,10 @@ import time
 import uuid
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from accounts.testing import KEEP_REGIONS
 from enrollment.models import Application, IdempotencyRecord
 from enrollment.testing import recruiting_class
 from enrollment.tests.test_api import (
@@ -19,10 +19,6 @@ from enrollment.tests.test_api import (
     korean_refusal,
     post_application,
 )
-
-# Real concurrency needs committed rows (transaction=True). The flush after such a
-# test empties the tables of these apps only: the regions that a migration loads stay.
-KEEP_REGIONS = [app for app in settings.INSTALLED_APPS if app != "regions"]
 
 
 @pytest.fixture

@@ -11,21 +11,20 @@ tries again, as the user would. The retries are counted and printed (`-s`).
 """
 
 import random
-import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
-from accounts.testing import People
+from accounts.testing import KEEP_REGIONS
 from audit.models import AuditEntry
 from classes.models import CourseClass
 from enrollment.locking import EnrollmentBusy, locking_transaction
@@ -41,39 +40,9 @@ from enrollment.testing import apply, next_phone, recruiting_class
 from learners.models import Learner
 from notifications.models import OutboxMessage
 
-# serialized_rollback: the flush after a transactional test empties every table, the
-# regions that a migration loads too; each test starts from the migrated data again.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True, available_apps=KEEP_REGIONS)
 
 CONFIRMED, WAITLISTED = ApplicationStatus.CONFIRMED, ApplicationStatus.WAITLISTED
-
-
-@pytest.fixture
-def threads_db(people: People, tmp_path: Any) -> Iterator[People]:
-    """The test database as a file that every thread's connection opens (SQLite only)."""
-    wrapper = connections["default"]
-    if wrapper.vendor != "sqlite" or not wrapper.is_in_memory_db():  # type: ignore[attr-defined]
-        yield people
-        return
-    wrapper.ensure_connection()
-    memory = wrapper.connection  # keeps the in-memory test database alive meanwhile
-    path = str(tmp_path / "races.sqlite3")
-    copy = sqlite3.connect(path)
-    memory.backup(copy)  # the schema, the migrations' data and `people`
-    copy.close()
-    name = wrapper.settings_dict["NAME"]
-    settings_dicts = {id(wrapper.settings_dict): wrapper.settings_dict}
-    settings_dicts[id(connections.settings["default"])] = connections.settings["default"]
-    for settings_dict in settings_dicts.values():
-        settings_dict["NAME"] = path
-    wrapper.connection = None  # reconnects to the file; `memory` stays open
-    try:
-        yield people
-    finally:
-        wrapper.close()
-        for settings_dict in settings_dicts.values():
-            settings_dict["NAME"] = name
-        wrapper.connection = memory
 
 
 @dataclass

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.db import OperationalError, connection
 
+from accounts.testing import KEEP_REGIONS
 from notifications.models import MessageKind, MessageStatus, OutboxMessage
 from notifications.services import notification_enqueue
 from notifications.worker import outbox_deliver_due, outbox_due
@@ -29,7 +30,7 @@ class SlowRecorder:
         return f"rec-{message_id}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, available_apps=KEEP_REGIONS)
 def test_it_sends_each_message_once_with_workers_racing() -> None:
     for number in range(MESSAGES):
         notification_enqueue(
