@@ -121,7 +121,7 @@ def today() -> Any:
 # --- Refusals ----------------------------------------------------------------------
 
 
-def _closed_reason(course_class: CourseClass) -> str | None:
+def application_refusal(course_class: CourseClass) -> str | None:
     """Why the class takes no application today, or None when it does."""
     status = course_class.status
     if status == ClassStatus.CANCELLED:
@@ -290,7 +290,7 @@ def application_create(
         consent_record(learner=person, consent=consent, channel=channel, by=by)
         locked = _lock_class(pk)
         _require_scope(by, locked)
-        reason = _closed_reason(locked)
+        reason = application_refusal(locked)
         if reason:
             raise ValidationError(reason, code="closed")
         existing = Application.objects.filter(

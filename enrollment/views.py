@@ -33,10 +33,10 @@ from enrollment.locking import BUSY_MESSAGE, EnrollmentBusy, locking_transaction
 from enrollment.models import ACTIVE_STATUSES, Application, ApplicationStatus
 from enrollment.services import (
     DuplicateApplication,
-    _closed_reason,
     application_by_code,
     application_cancel,
     application_create,
+    application_refusal,
     offer_accept,
     waitlist_position,
 )
@@ -64,11 +64,6 @@ MANAGE_MAX_FAILURES = 10
 MANAGE_WINDOW_SECONDS = 15 * 60
 # How long an opened application page stays open without the code again.
 MANAGE_OPEN_SECONDS = 30 * 60
-
-
-def application_refusal(course_class: CourseClass) -> str | None:
-    """Why the class takes no application today (a Korean sentence), or None."""
-    return _closed_reason(course_class)
 
 
 def verification_on() -> bool:

@@ -26,7 +26,8 @@ from classes.search import (
     public_classes,
     region_from_point,
 )
-from enrollment.views import application_refusal, apply_who
+from enrollment.services import application_refusal
+from enrollment.views import apply_who
 from finder.formatting import time_range, weekly_pattern
 from finder.forms import ClassSearchForm, PlaceSearchForm
 from regions.models import Region, RegionBoundary
