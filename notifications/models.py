@@ -16,6 +16,8 @@ class MessageKind(models.TextChoices):
     CANCELLED = "cancelled", _("Application cancelled")
     COMPLETED = "completed", _("Course completed")
     VERIFICATION = "verification", _("Phone confirmation code")
+    SURVEY = "survey", _("Satisfaction survey link")
+    SURVEY_FOLLOW_UP = "survey_follow_up", _("Three-month follow-up survey link")
 
 
 class MessageStatus(models.TextChoices):
@@ -33,7 +35,7 @@ class OutboxMessage(models.Model):
     on (status, claimed_until) so two workers never send it twice.
     """
 
-    kind = models.CharField(_("kind"), max_length=12, choices=MessageKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
     application = models.ForeignKey(
         "enrollment.Application", models.CASCADE, null=True, blank=True,
         related_name="messages", verbose_name=_("application"),
