@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from assessment import scoring
-from assessment.models import ItemLevel
+from assessment.models import Area, ItemLevel
 
 
 @pytest.mark.parametrize(("theta", "score"), [(-3.0, 0.0), (0.0, 50.0), (3.0, 100.0)])
@@ -55,11 +55,10 @@ def test_it_derives_cuts_from_the_levels_median_difficulties():
 def test_its_cuts_follow_the_rule_on_the_item_bank():
     from assessment.item_bank import DEFAULT, bank_files_read
 
-    if not list(DEFAULT.glob("*.json")):
-        pytest.skip("the item bank files are not written yet")
+    if len(list(DEFAULT.glob("*.json"))) < len(Area):
+        pytest.skip("the item bank files are not all written yet")
 
     by_level: dict[str, list[float]] = {level: [] for level in ItemLevel.values}
-    for area in bank_files_read():
-        for item in area["items"]:
-            by_level[item["level"]].append(item["irt"]["b"])
+    for item in bank_files_read():
+        by_level[item["level"]].append(item["irt"]["b"])
     assert scoring.cuts_from_difficulties(by_level) == pytest.approx(scoring.PLACEMENT_CUTS)
