@@ -16,6 +16,7 @@ from classes.api import router as classes_router
 from enrollment.api import install_exception_handlers
 from enrollment.api import router as enrollment_router
 from regions.api import router as regions_router
+from stats.api import router as stats_router
 
 api = NinjaAPI(
     title="Baeumteo API",
@@ -75,5 +76,6 @@ def me(request: HttpRequest) -> dict[str, object]:
 api.add_router("/regions", regions_router)
 api.add_router("/centers", centers_router)
 api.add_router("/classes", classes_router)
+api.add_router("/stats", stats_router)
 api.add_router("/", enrollment_router)
 install_exception_handlers(api)

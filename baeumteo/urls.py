@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/classes/", include("classes.urls")),
     path("staff/enrollment/", include("enrollment.staff_urls")),
     path("staff/learners/", include("learners.urls")),
+    path("staff/", include("stats.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
