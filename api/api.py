@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from accounts.scoping import is_national, role_grants
 from api.auth import BearerToken
+from assessment.api import router as assessment_router
 from centers.api import router as centers_router
 from classes.api import router as classes_router
 from enrollment.api import install_exception_handlers
@@ -77,5 +78,6 @@ api.add_router("/regions", regions_router)
 api.add_router("/centers", centers_router)
 api.add_router("/classes", classes_router)
 api.add_router("/stats", stats_router)
+api.add_router("/", assessment_router)
 api.add_router("/", enrollment_router)
 install_exception_handlers(api)

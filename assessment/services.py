@@ -8,6 +8,7 @@ answers so far, so reloading a page shows the same question).
 """
 
 import hashlib
+import hmac
 import random
 import secrets
 from collections.abc import Mapping
@@ -143,6 +144,14 @@ def diagnostic_start(
     return Started(diagnostic=diagnostic, resume_code=code)
 
 
+def resume_code_matches(diagnostic: Diagnostic, code: str) -> bool:
+    """Whether `code` is the resume code of this self-taken sitting (any status)."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    if not diagnostic.resume_code_hash or len(cleaned) != RESUME_CODE_LENGTH:
+        return False
+    return hmac.compare_digest(_hash(cleaned), diagnostic.resume_code_hash)
+
+
 def diagnostic_by_resume_code(code: str) -> Diagnostic | None:
     """The open self-taken sitting this code continues, if any."""
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
@@ -268,6 +277,13 @@ def diagnostic_paper_enter(
             application=application, form=form, by=by,
         )
         diagnostic = started.diagnostic
+        if diagnostic.taken_via != TakenVia.PAPER:
+            # An open sitting on a tablet: it must be set aside before paper answers count.
+            raise ValidationError(
+                _("This learner has a test in progress on a tablet. Set it aside first, "
+                  "then enter the paper answers."),
+                code="in_progress",
+            )
         if diagnostic.responses.exists():
             raise ValidationError(
                 _("Answers for this test have already been entered."), code="already_entered",

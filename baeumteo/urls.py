@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/enrollment/", include("enrollment.staff_urls")),
     path("staff/learners/", include("learners.urls")),
     path("staff/", include("stats.urls")),
+    path("staff/assessment/", include("assessment.staff_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
