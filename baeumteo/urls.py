@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("centers.urls")),
     path("", include("enrollment.urls")),
     path("", include("attendance.urls")),
+    path("", include("assessment.urls")),
     path("staff/", include("accounts.urls")),
     path("staff/classes/", include("classes.urls")),
     path("staff/enrollment/", include("enrollment.staff_urls")),

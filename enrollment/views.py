@@ -23,9 +23,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessment.selectors import course_test_due
 from classes.models import CourseClass
 from classes.search import public_classes
 from enrollment.forms import WHO_PROXY, CancelForm, CodeForm, ConsentForm, ManageLoginForm, WhoForm
@@ -403,6 +405,15 @@ def _managed(request: HttpRequest) -> Application | None:
     )
 
 
+def managed_application(request: HttpRequest) -> Application | None:
+    """The application this browser opened with its code and phone, if still open.
+
+    Other learner pages that act for the application (its pre- and post-test,
+    assessment.views) trust the same proof rather than asking again.
+    """
+    return _managed(request)
+
+
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
     """The learner's application: the code and phone open it; then status and actions."""
@@ -449,6 +460,7 @@ def _manage_page(request: HttpRequest, application: Application) -> HttpResponse
         "sessions": course_class.sessions.order_by("number"),
         "can_cancel": application.is_active,
         "can_accept": application.status == ApplicationStatus.OFFERED,
+        "course_test": course_test_due(application, today=timezone.localdate()),
     })
 
 

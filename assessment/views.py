@@ -1,0 +1,356 @@
+"""The learner's test pages: the placement test, one question per screen, pause, resume, result.
+
+No account: the browser that starts a sitting (or is handed it by staff, or
+types its resume code) is remembered in the session (`selectors.session_allow`).
+Every answer is a plain form that posts and redirects, so the test works
+without JavaScript; the answer is saved before the next question is shown,
+so a closed tab or a dead battery loses nothing. JavaScript only adds the
+read-aloud button.
+"""
+
+import time
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessment import selectors, services
+from assessment.models import (
+    Area,
+    Diagnostic,
+    DiagnosticStatus,
+    ItemLevel,
+    ItemVersion,
+    Mode,
+    Purpose,
+    TakenVia,
+)
+from enrollment.views import managed_application
+from privacy.crypto import DecryptionError, decrypt, encrypt
+from privacy.services import client_ip
+
+CODE_KEY = "assessment-code"
+CODE_CONTEXT = "assessment.session.resume_code"
+SCREEN_TEMPLATE = "assessment/screens/screen.html"
+SCREEN_FALLBACK = "assessment/take/_screen_fallback.html"
+# Wrong resume codes allowed per browser session, and per address (a centre's
+# tablets share one address), in RESUME_WINDOW_SECONDS. A code has 32^8
+# values, so guessing one is hopeless either way.
+RESUME_MAX_FAILURES = 10
+RESUME_MAX_FAILURES_PER_ADDRESS = 50
+RESUME_WINDOW_SECONDS = 60 * 60
+RESUME_FAILURES_KEY = "assessment-resume-failures"
+
+
+class ResumeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("The number you wrote down"), max_length=30,
+        help_text=gettext_lazy("8 letters and numbers, for example ABCD 2345."),
+        error_messages={"required": gettext_lazy("Enter the number you wrote down.")},
+        widget=forms.TextInput(attrs={
+            "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+            "class": "code-input",
+        }),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(ch for ch in str(self.cleaned_data["code"]).upper() if ch.isalnum())
+        if len(code) != services.RESUME_CODE_LENGTH:
+            raise ValidationError(
+                _("The number has 8 letters and numbers. Please check what you wrote down."),
+            )
+        return code
+
+
+# --- Access ------------------------------------------------------------------------
+
+
+def _sitting(request: HttpRequest, pk: int) -> Diagnostic | HttpResponse:
+    """The sitting, or the kind page that explains how to continue it."""
+    diagnostic = get_object_or_404(
+        Diagnostic.objects.select_related("application__course_class", "form"), pk=pk,
+    )
+    if not selectors.session_may_take(request, diagnostic):
+        return render(request, "assessment/take/refused.html", status=403)
+    return diagnostic
+
+
+def _remember_code(request: HttpRequest, diagnostic: Diagnostic, code: str | None) -> None:
+    if code:
+        # Encrypted like the application code: sessions are rows in the database.
+        request.session[CODE_KEY] = {
+            "diagnostic": diagnostic.pk, "code": encrypt(code, context=CODE_CONTEXT),
+        }
+
+
+def _continue(request: HttpRequest, started: services.Started) -> HttpResponse:
+    selectors.session_allow(request, started.diagnostic)
+    if started.resume_code:
+        _remember_code(request, started.diagnostic, started.resume_code)
+        return redirect("assessment:code", pk=started.diagnostic.pk)
+    return redirect("assessment:take", pk=started.diagnostic.pk)
+
+
+# --- Starting ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def placement(request: HttpRequest) -> HttpResponse:
+    """The placement test's start page; the button starts an anonymous adaptive sitting."""
+    if request.method == "GET":
+        return render(request, "assessment/take/start.html", {
+            "max_items": services.RULES.max_items,
+        })
+    started = services.diagnostic_start(
+        purpose=Purpose.PLACEMENT, mode=Mode.ADAPTIVE, taken_via=TakenVia.SELF,
+    )
+    return _continue(request, started)
+
+
+@require_POST
+def course_start(request: HttpRequest) -> HttpResponse:
+    """Start (or continue) the pre- or post-test from the learner's opened application page."""
+    application = managed_application(request)
+    if application is None:
+        return redirect("enrollment-manage")
+    purpose = selectors.course_test_due(application, today=timezone.localdate())
+    if purpose is None:
+        messages.info(request, _("There is no test to take for this class right now."))
+        return redirect("enrollment-manage")
+    try:
+        started = services.diagnostic_start(
+            purpose=purpose, mode=Mode.ADAPTIVE, taken_via=TakenVia.SELF,
+            application=application,
+        )
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("enrollment-manage")
+    if started.diagnostic.taken_via != TakenVia.SELF:
+        messages.info(request, _("Your teacher is entering this test from paper."))
+        return redirect("enrollment-manage")
+    return _continue(request, started)
+
+
+@require_GET
+def code(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resume code, shown once in large print before the first question."""
+    diagnostic = _sitting(request, pk)
+    if isinstance(diagnostic, HttpResponse):
+        return diagnostic
+    shown = ""
+    remembered = request.session.get(CODE_KEY)
+    if isinstance(remembered, dict) and remembered.get("diagnostic") == diagnostic.pk:
+        # Shown once: a reload (or the next person at a shared tablet) sees no code.
+        request.session.pop(CODE_KEY)
+        try:
+            shown = decrypt(remembered["code"], context=CODE_CONTEXT)
+        except (DecryptionError, KeyError):
+            shown = ""
+    return render(request, "assessment/take/code.html", {
+        "diagnostic": diagnostic, "code": _spaced(shown),
+    })
+
+
+def _spaced(code: str) -> str:
+    """ABCD2345 → "ABCD 2345": easier to copy down and to read back."""
+    return f"{code[:4]} {code[4:]}" if code else ""
+
+
+# --- The questions -----------------------------------------------------------------
+
+
+def _screen_template() -> str:
+    """The scenario-screen template, or a text fallback while there is none."""
+    try:
+        get_template(SCREEN_TEMPLATE)
+    except TemplateDoesNotExist:
+        return SCREEN_FALLBACK
+    return SCREEN_TEMPLATE
+
+
+@require_http_methods(["GET", "POST"])
+def take(request: HttpRequest, pk: int) -> HttpResponse:
+    diagnostic = _sitting(request, pk)
+    if isinstance(diagnostic, HttpResponse):
+        return diagnostic
+    if request.method == "POST":
+        return _answer(request, diagnostic)
+    if diagnostic.status == DiagnosticStatus.COMPLETED:
+        return redirect("assessment:result", pk=diagnostic.pk)
+    if diagnostic.status == DiagnosticStatus.ABANDONED:
+        return render(request, "assessment/take/ended.html", {"diagnostic": diagnostic})
+    version = services.diagnostic_next(diagnostic)
+    if version is None:
+        return _end_without_question(request, diagnostic)
+    answered, planned = services.progress(diagnostic)
+    return render(request, "assessment/take/question.html", {
+        "diagnostic": diagnostic, "version": version, "number": answered + 1,
+        "planned": planned if diagnostic.mode == Mode.FIXED else None,
+        "screen_template": _screen_template(),
+    })
+
+
+def _end_without_question(request: HttpRequest, diagnostic: Diagnostic) -> HttpResponse:
+    """No question left but not scored (the bank shrank under an open sitting): score it."""
+    try:
+        services.diagnostic_finish(diagnostic=diagnostic)
+    except ValidationError:
+        return render(request, "assessment/take/ended.html", {"diagnostic": diagnostic})
+    return redirect("assessment:result", pk=diagnostic.pk)
+
+
+CALM_MESSAGE = gettext_lazy(
+    "Your answers so far are all saved. Here is the question you are on now.",
+)
+
+
+def _answer(request: HttpRequest, diagnostic: Diagnostic) -> HttpResponse:
+    """Save one tapped answer, then show the next question (or the result)."""
+    question = _int(request.POST.get("question"))
+    version = None if question is None else ItemVersion.objects.filter(pk=question).first()
+    if version is None:
+        messages.info(request, CALM_MESSAGE)
+        return redirect("assessment:take", pk=diagnostic.pk)
+    try:
+        services.diagnostic_answer(
+            diagnostic=diagnostic, item_version=version, choice=request.POST.get("choice", ""),
+        )
+    except ValidationError as error:
+        if error.code == "invalid_choice":
+            messages.info(request, _("Please choose one of the answers shown."))
+        elif error.code != "ended":
+            # A double tap, the back button, a second tab: nothing is lost.
+            messages.info(request, CALM_MESSAGE)
+        return redirect("assessment:take", pk=diagnostic.pk)
+    if diagnostic.status == DiagnosticStatus.COMPLETED:
+        return redirect("assessment:result", pk=diagnostic.pk)
+    return redirect("assessment:take", pk=diagnostic.pk)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+def pause(request: HttpRequest, pk: int) -> HttpResponse:
+    diagnostic = _sitting(request, pk)
+    if isinstance(diagnostic, HttpResponse):
+        return diagnostic
+    if diagnostic.status == DiagnosticStatus.COMPLETED:
+        return redirect("assessment:result", pk=diagnostic.pk)
+    answered, _planned = services.progress(diagnostic)
+    return render(request, "assessment/take/pause.html", {
+        "diagnostic": diagnostic, "answered": answered,
+    })
+
+
+# --- Resuming ----------------------------------------------------------------------
+
+
+def _address_key(request: HttpRequest) -> str:
+    return f"assessment-resume-failures:{client_ip(request) or 'unknown'}"
+
+
+def _recent_failures(request: HttpRequest) -> list[float]:
+    since = time.time() - RESUME_WINDOW_SECONDS
+    return [t for t in request.session.get(RESUME_FAILURES_KEY, []) if t > since]
+
+
+def _resume_locked(request: HttpRequest) -> bool:
+    return (
+        len(_recent_failures(request)) >= RESUME_MAX_FAILURES
+        or cache.get(_address_key(request), 0) >= RESUME_MAX_FAILURES_PER_ADDRESS
+    )
+
+
+def _resume_failed(request: HttpRequest) -> None:
+    request.session[RESUME_FAILURES_KEY] = [*_recent_failures(request), time.time()]
+    key = _address_key(request)
+    cache.add(key, 0, RESUME_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RESUME_WINDOW_SECONDS)
+
+
+@require_http_methods(["GET", "POST"])
+def resume(request: HttpRequest) -> HttpResponse:
+    """Continue a sitting on any phone or tablet with the code written down at the start."""
+    if request.method == "GET":
+        return render(request, "assessment/take/resume.html", {"form": ResumeForm()})
+    if _resume_locked(request):
+        return render(request, "assessment/take/resume.html", {
+            "form": ResumeForm(), "locked": True,
+        }, status=429)
+    form = ResumeForm(request.POST)
+    if form.is_valid():
+        diagnostic = services.diagnostic_by_resume_code(form.cleaned_data["code"])
+        if diagnostic is not None:
+            selectors.session_allow(request, diagnostic)
+            return redirect("assessment:take", pk=diagnostic.pk)
+        _resume_failed(request)
+        form.add_error("code", _(
+            "We could not find a test in progress with this number. Please check each "
+            "letter and number. A finished test cannot be continued.",
+        ))
+    return render(request, "assessment/take/resume.html", {"form": form}, status=400)
+
+
+# --- The result --------------------------------------------------------------------
+
+
+def _rounded(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def _area_rows(diagnostic: Diagnostic, before: Diagnostic | None) -> list[dict[str, Any]]:
+    rows = []
+    for area in Area:
+        scores = diagnostic.area_scores.get(area.value)
+        if not scores:
+            continue
+        row: dict[str, Any] = {
+            "key": area.value, "label": area.label, "score": _rounded(scores["score"]),
+            "error": _rounded(scores["score_se"]), "change": None, "change_size": None,
+        }
+        earlier = before.area_scores.get(area.value) if before is not None else None
+        if earlier:
+            row["change"] = round(scores["score"]) - round(earlier["score"])
+            row["change_size"] = abs(row["change"])
+        rows.append(row)
+    return rows
+
+
+@require_GET
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    diagnostic = _sitting(request, pk)
+    if isinstance(diagnostic, HttpResponse):
+        return diagnostic
+    if diagnostic.status != DiagnosticStatus.COMPLETED:
+        return redirect("assessment:take", pk=diagnostic.pk)
+    before = selectors.pre_test_of(diagnostic)
+    change = None
+    if before is not None and before.score is not None and diagnostic.score is not None:
+        change = round(diagnostic.score) - round(before.score)
+    level = diagnostic.placement_level
+    return render(request, "assessment/take/result.html", {
+        "diagnostic": diagnostic,
+        "score": _rounded(diagnostic.score), "error": _rounded(diagnostic.score_se),
+        "areas": _area_rows(diagnostic, before), "before": before, "change": change,
+        "change_size": abs(change) if change is not None else None,
+        "level": level, "level_label": ItemLevel(level).label if level else "",
+        "center": diagnostic.application.course_class.center if diagnostic.application else None,
+    })
