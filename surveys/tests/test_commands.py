@@ -56,7 +56,7 @@ def test_running_the_follow_ups_twice_sends_once(people):
 @override_settings(PUBLIC_BASE_URL="https://baeumteo.example")
 def test_the_follow_up_goes_only_to_completers_with_a_mobile_and_lasts_30_days(people):
     today = timezone.localdate()
-    course_class, (done, absent, landline) = finished_class(
+    _, (done, absent, landline) = finished_class(
         people, learners=3, ended=today - timedelta(days=FOLLOW_UP_DAYS),
     )
     AttendanceMark.objects.filter(application=absent).delete()
