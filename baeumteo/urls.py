@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("enrollment.urls")),
     path("", include("attendance.urls")),
     path("", include("assessment.urls")),
+    path("", include("surveys.urls")),
     path("staff/", include("accounts.urls")),
     path("staff/classes/", include("classes.urls")),
     path("staff/enrollment/", include("enrollment.staff_urls")),
