@@ -31,7 +31,7 @@ def answered(people, kind, rows):
 
 
 def random_course_end(rng: random.Random, n: int) -> list[dict]:
-    rows = []
+    rows: list[dict] = []
     for _ in range(n):
         row = {key: rng.choices([5, 4, 3, 2, 1], [70, 20, 6, 3, 1])[0] for key in SCALE_KEYS}
         for key in rng.sample(SCALE_KEYS, rng.choice([0, 0, 0, 1, 2])):
