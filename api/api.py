@@ -18,6 +18,7 @@ from enrollment.api import install_exception_handlers
 from enrollment.api import router as enrollment_router
 from regions.api import router as regions_router
 from stats.api import router as stats_router
+from surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Baeumteo API",
@@ -80,4 +81,5 @@ api.add_router("/classes", classes_router)
 api.add_router("/stats", stats_router)
 api.add_router("/", assessment_router)
 api.add_router("/", enrollment_router)
+api.add_router("/", surveys_router)
 install_exception_handlers(api)
