@@ -67,10 +67,10 @@ class BankFileError(ValidationError):
 
 
 def _marks_in(value: Any) -> list[str]:
-    """Every `mark` on the screen, at any depth."""
+    """Every mark on the screen (keys `mark` or `<part>_mark`), at any depth."""
     if isinstance(value, dict):
-        own = [value["mark"]] if isinstance(value.get("mark"), str) else []
-        return own + [m for v in value.values() for m in _marks_in(v)]
+        return [m for k, v in value.items() for m in (
+            [v] if (k == "mark" or k.endswith("_mark")) and isinstance(v, str) else _marks_in(v))]
     if isinstance(value, list):
         return [m for v in value for m in _marks_in(v)]
     return []

@@ -1,6 +1,8 @@
 """The item bank files, their validator, the import and revisions."""
 
 import json
+import math
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessment.item_bank import (
+    SCREEN_TYPES,
     BankFileError,
     bank_files_read,
     bank_import,
@@ -19,6 +22,7 @@ from assessment.models import (
     Area,
     Form,
     Item,
+    ItemLevel,
     ItemVersion,
     Mode,
     ParameterSource,
@@ -63,6 +67,49 @@ def test_it_reads_the_real_files_without_problems() -> None:
     entries = bank_files_read()
     assert {entry["area"] for entry in entries} <= set(Area.values)
     assert all(3 <= len(entry["options"]) <= 4 for entry in entries)
+
+
+def test_the_real_bank_covers_every_area_and_level() -> None:
+    entries = bank_files_read()
+    assert len(entries) >= 120
+    for area in Area.values:
+        for level in ItemLevel.values:
+            found = [e for e in entries if (e["area"], e["level"]) == (area, level)]
+            assert len(found) >= 8, (area, level)
+
+
+def test_the_real_bank_has_scenarios_of_every_screen_type() -> None:
+    screens = [e["screen"] for e in bank_files_read() if e["screen"]]
+    assert len(screens) >= 35
+    assert {screen["type"] for screen in screens} == set(SCREEN_TYPES)
+
+
+def _information(entries: list[dict[str, Any]], theta: float) -> float:
+    total = 0.0
+    for e in entries:
+        a, b, c = e["irt"]["a"], e["irt"]["b"], e["irt"]["c"]
+        p = c + (1 - c) / (1 + math.exp(-a * (theta - b)))
+        total += a * a * ((p - c) / (1 - c)) ** 2 * (1 - p) / p
+    return total
+
+
+def test_the_real_bank_informs_across_the_ability_range_in_every_area() -> None:
+    entries = bank_files_read()
+    for area in Area.values:
+        mine = [e for e in entries if e["area"] == area]
+        for theta in (-2.5, -1.5, -0.5, 0.5, 1.5, 2.5):
+            # Information 1 is a standard error of 1 from this area alone.
+            assert _information(mine, theta) >= 1.0, (area, theta)
+
+
+@pytest.mark.parametrize(("key", "size"), [("standard", 25), ("short", 15)])
+def test_the_fixed_forms_balance_the_areas(key: str, size: int) -> None:
+    entries = {e["key"]: e for e in bank_files_read()}
+    form = next(f for f in forms_file_read(item_keys=entries) if f["key"] == key)
+    assert len(form["items"]) == size
+    areas = Counter(entries[k]["area"] for k in form["items"])
+    assert set(areas.values()) == {size // 5} and set(areas) == set(Area.values)
+    assert len({entries[k]["level"] for k in form["items"]}) == 3
 
 
 # --- The validator -----------------------------------------------------------------
