@@ -3,7 +3,7 @@
 // stays hidden where the browser cannot speak; nothing else needs JavaScript.
 (() => {
   const button = document.getElementById("read-aloud");
-  if (!button || !("speechSynthesis" in window) || typeof SpeechSynthesisUtterance !== "function") {
+  if (!button || !window.speechSynthesis || typeof SpeechSynthesisUtterance !== "function") {
     return;
   }
 
