@@ -23,7 +23,8 @@ SCALE_CENTER = 50.0
 POINTS_PER_THETA = 50.0 / 3.0
 
 # θ below the first cut → basic; below the second → everyday; otherwise advanced.
-PLACEMENT_CUTS = (-0.5, 0.7)
+# The expert bank's median difficulties: basic −1.55, everyday 0.05, advanced 1.5.
+PLACEMENT_CUTS = (-0.8, 0.8)
 
 
 def theta_to_score(theta: float) -> float:

@@ -36,11 +36,15 @@ def test_it_inverts_the_score():
     assert scoring.score_to_theta(scoring.theta_to_score(1.23)) == pytest.approx(1.23)
 
 
+LOW, HIGH = scoring.PLACEMENT_CUTS
+
+
 @pytest.mark.parametrize(("theta", "level"), [
-    (-2.0, ItemLevel.BASIC), (-0.51, ItemLevel.BASIC), (-0.5, ItemLevel.EVERYDAY),
-    (0.69, ItemLevel.EVERYDAY), (0.7, ItemLevel.ADVANCED), (2.5, ItemLevel.ADVANCED),
+    (-2.5, ItemLevel.BASIC), (LOW - 0.01, ItemLevel.BASIC), (LOW, ItemLevel.EVERYDAY),
+    (HIGH - 0.01, ItemLevel.EVERYDAY), (HIGH, ItemLevel.ADVANCED), (2.5, ItemLevel.ADVANCED),
 ])
 def test_it_places_at_the_cuts(theta, level):
+    assert LOW < 0 < HIGH
     assert scoring.placement_level(theta) == level
 
 
