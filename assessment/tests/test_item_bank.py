@@ -3,21 +3,27 @@
 import json
 import math
 from collections import Counter
+from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import translation
 
 from assessment.item_bank import (
     SCREEN_TYPES,
     BankFileError,
     bank_files_read,
     bank_import,
+    form_current,
     forms_file_read,
     forms_import,
     item_revise,
 )
+from assessment.management.commands.assessment_load_items import count_table
 from assessment.models import (
     Area,
     Form,
@@ -31,6 +37,13 @@ from assessment.models import (
 )
 from assessment.services import diagnostic_answer, diagnostic_start
 from enrollment.testing import apply, recruiting_class
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The assertions read the English messages, whatever the site's language."""
+    with translation.override("en"):
+        yield
 
 
 def entry(key: str = "device-basic-001", **changes: Any) -> dict[str, Any]:
@@ -277,3 +290,30 @@ def test_only_national_administrators_revise(people, tmp_path: Path) -> None:
         item_revise(item=item, answer="z", by=people.national)
     assert "not among the options" in " ".join(caught.value.messages)
     assert item.versions.count() == 1
+
+
+# --- The command and the docs -----------------------------------------------------
+
+
+def test_the_docs_show_the_current_counts() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "item-bank.md").read_text()
+    assert count_table(bank_files_read()) in docs
+
+
+def test_the_short_form_is_part_of_the_standard_form() -> None:
+    forms = {f["key"]: f["items"] for f in forms_file_read(item_keys=[
+        e["key"] for e in bank_files_read()])}
+    assert set(forms["short"]) < set(forms["standard"])
+
+
+@pytest.mark.django_db
+def test_the_command_imports_the_bundled_bank_once() -> None:
+    out = StringIO()
+    call_command("assessment_load_items", stdout=out)
+    total = len(bank_files_read())
+    assert f"Items: {total} created, 0 changed, 0 retired, 0 unchanged." in out.getvalue()
+    assert "Fixed forms: standard, short created, 0 unchanged." in out.getvalue()
+    out = StringIO()
+    call_command("assessment_load_items", stdout=out)
+    assert f"0 created, 0 changed, 0 retired, {total} unchanged." in out.getvalue()
+    assert Form.objects.count() == 2 and form_current("standard").form_items.count() == 25
