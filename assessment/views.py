@@ -38,6 +38,8 @@ from assessment.models import (
 from enrollment.views import managed_application
 from privacy.crypto import DecryptionError, decrypt, encrypt
 from privacy.services import client_ip
+from regions.models import Region
+from regions.selectors import region_list
 
 CODE_KEY = "assessment-code"
 CODE_CONTEXT = "assessment.session.resume_code"
@@ -353,4 +355,6 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
         "change_size": abs(change) if change is not None else None,
         "level": level, "level_label": ItemLevel(level).label if level else "",
         "center": diagnostic.application.course_class.center if diagnostic.application else None,
+        # A placement result lists classes at its level in the 시·도 the learner picks.
+        "sidos": region_list(level=Region.Level.SIDO) if level else [],
     })

@@ -9,7 +9,7 @@ from assessment import views
 from assessment.models import Diagnostic, DiagnosticStatus, Mode, Purpose, Response
 from assessment.services import diagnostic_answer, diagnostic_next, diagnostic_start
 from assessment.testing import fixed_form, small_bank
-from enrollment.testing import apply, recruiting_class
+from enrollment.testing import apply, course, recruiting_class
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +243,23 @@ def test_it_shows_the_change_since_the_pre_test(bank, people, client):
         if area in pre.diagnostic.area_scores:
             expected = round(scores["score"]) - round(pre.diagnostic.area_scores[area]["score"])
             assert changes[area] == expected
+
+
+def test_it_links_a_placement_to_classes_at_its_level(bank, people, client):
+    basic = recruiting_class(people)
+    advanced = recruiting_class(
+        people, course_=course("키오스크 심화", level="advanced", sessions=4),
+    )
+    diagnostic, _code = start_placement(client)
+    answer_to_the_end(client, diagnostic)
+    diagnostic.refresh_from_db()
+    result = client.get(reverse("assessment:result", args=[diagnostic.pk]))
+    sido = people.gangnam_center.region.sido
+    assert sido in list(result.context["sidos"])
+    body = result.content.decode()
+    assert f'name="level" value="{diagnostic.placement_level}"' in body
+    found = client.get(reverse("finder-results"), {
+        "region": sido.code, "in_region": "on", "level": "advanced",
+    })
+    shown = {card["class"].pk for card in found.context["hits"]}
+    assert advanced.pk in shown and basic.pk not in shown
