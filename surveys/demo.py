@@ -32,6 +32,9 @@ from surveys.services import FOLLOW_UP_DAYS, LINK_DAYS
 
 ORDER = 75
 CHUNK = 500
+# A learner's link anyone trying the demo (and the browser tests) can open: a
+# learner of a running class, not answered yet. Demo data only.
+DEMO_LINK_TOKEN = "demo-try-the-survey"
 
 COMMENTS = [
     "강사님이 친절하게 알려 주셔서 좋았습니다.",
@@ -131,7 +134,8 @@ def _follow_up_answers(context: DemoContext, topic: str) -> dict[str, Any]:
         "new_alone": "yes" if context.rng.random() < 0.55 else "no",
     }
     if answers["still_use"] > 1:
-        answers["things"] = sorted(context.rng.sample(offered, context.rng.randint(1, 3)))
+        count = min(len(offered), context.rng.randint(1, 3))
+        answers["things"] = sorted(context.rng.sample(offered, count))
     return answers
 
 
@@ -182,9 +186,32 @@ def _follow_up(context: DemoContext) -> int:
     return made
 
 
+def _demo_link() -> None:
+    digest = hashlib.sha256(DEMO_LINK_TOKEN.encode()).hexdigest()
+    if SurveyInvitation.objects.filter(token_hash=digest).exists():
+        return
+    application = (
+        Application.objects.filter(
+            course_class__status=ClassStatus.RUNNING, status=ApplicationStatus.CONFIRMED,
+        )
+        .exclude(survey_invitations__kind=SurveyKind.COURSE_END)
+        .exclude(survey_responses__kind=SurveyKind.COURSE_END)
+        .order_by("course_class_id", "pk").first()
+    )
+    if application is None:
+        return
+    now = timezone.now()
+    SurveyInvitation.objects.create(
+        application=application, kind=SurveyKind.COURSE_END, token_hash=digest,
+        created_at=now, expires_at=now + timedelta(days=365),
+    )
+
+
 def seed(context: DemoContext) -> None:
     course_end = _course_end(context)
     follow_up = _follow_up(context)
+    _demo_link()
     context.notes.append(
-        f"Surveys: {course_end} end-of-course answers, {follow_up} three-month follow-ups.",
+        f"Surveys: {course_end} end-of-course answers, {follow_up} three-month follow-ups; "
+        f"a learner's survey link to try: /survey/{DEMO_LINK_TOKEN}/",
     )

@@ -50,10 +50,11 @@ class Question:
         """The choices of a MULTI question worth offering after a course on `topic`."""
         if topic is None or not self.topics:
             return self.choices
-        return tuple(
+        fitting = tuple(
             choice for choice in self.choices
             if not self.topics.get(str(choice.value)) or topic in self.topics[str(choice.value)]
         )
+        return fitting or self.choices  # a topic of its own ("other"): offer everything
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,16 @@ def test_it_scores_the_mean_over_answered_items_only():
     assert response_score(questionnaire, GOOD) == pytest.approx((5 * 100 + 75) / 6, abs=1e-4)
 
 
+def test_the_worked_example_of_the_docs_holds():
+    questionnaire = questionnaire_get(SurveyKind.COURSE_END)
+    a = response_score(questionnaire, {**GOOD})
+    b = response_score(questionnaire, {**GOOD, "pace": 5, "place": None})
+    c = response_score(questionnaire, {"instructor": 4, "content": 4, "pace": 3, "place": 4,
+                                       "useful": 5, "recommend": 4})
+    assert (round(a, 2), b, c) == (95.83, 100.0, 75.0)  # type: ignore[arg-type]
+    assert round((a + b + c) / 3, 2) == 90.28  # type: ignore[operator]
+
+
 def test_it_gives_no_score_when_nothing_scored_was_answered():
     questionnaire = questionnaire_get(SurveyKind.COURSE_END)
     assert response_score(questionnaire, {}) is None
@@ -71,6 +81,7 @@ def test_the_things_offered_depend_on_the_courses_topic():
     kiosk = {choice.value for choice in things.choices_for("kiosk")}
     assert "kiosk" in kiosk and "video_call" not in kiosk
     assert len(things.choices_for(None)) == len(things.choices)
+    assert things.choices_for("other") == things.choices
 
 
 # --- Submitting --------------------------------------------------------------------------
