@@ -57,9 +57,13 @@ class CatRules:
 
     se_target: float = 0.30
     min_items: int = 10
-    max_items: int = 30
-    # Choose at random among this many most informative items (exposure control).
-    randomesque: int = 3
+    # 35 of the 123-item bank: placement agrees with the full form's for 91 %
+    # of simulated learners (bench/cat.py); 30 items gave 90.3 %, too close.
+    max_items: int = 35
+    # Choose at random among this many most informative items (exposure control):
+    # 5 instead of 3 cuts the most used item from 82 % to 72 % of learners
+    # at no measurable cost in precision.
+    randomesque: int = 5
     # Every area gets at least this many items before the test may stop.
     min_per_area: int = 2
     # Target share of the test per area; None: equal shares over the bank's areas.

@@ -55,6 +55,12 @@ PAGES += [
     "staff:manager:/staff/classes/?status=finished > tbody a"
     " > a[href*='/staff/attendance/classes/']",
 ]
+# Diagnostics (staff): a running class's pre- and post-tests.
+ASSESSMENT_CLASS = (
+    "staff:national:/staff/classes/?status=running > tbody a"
+    " > a[href*='/staff/assessment/classes/']"
+)
+PAGES += [ASSESSMENT_CLASS]
 VIEWS = {
     "desktop": {"width": 1280},
     "xlarge-high-contrast": {"width": 1280, "display": "xlarge.high"},
