@@ -153,7 +153,7 @@ def _header(pdf: FPDF, form: Form) -> None:
     for label in (_("Name"), _("Class"), _("Date")):
         pdf.cell(30, 11, label, border=1)
         pdf.cell(width - 30, 11, "", border=1, new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(30, 11, _("Test"), border=1)
+    pdf.cell(30, 11, _("Which test"), border=1)
     pdf.cell(width - 30, 11, "  □ " + _("Before the course") + "     □ " + _("After the course"),
              border=1, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)

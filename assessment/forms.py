@@ -23,7 +23,7 @@ class StartForm(forms.Form):
     """Which test, and how: adaptive, or one of the fixed forms (by key)."""
 
     purpose = forms.ChoiceField(
-        label=_("Test"),
+        label=_("Which test"),
         choices=[(Purpose.PRE, Purpose.PRE.label), (Purpose.POST, Purpose.POST.label)],
     )
     how = forms.ChoiceField(label=_("Kind of test"))
