@@ -168,13 +168,17 @@ def _area_to_fill(
 
 def next_item(
     bank: Bank, answered: Sequence[tuple[int, bool]], rules: CatRules, rng: random.Random,
+    *, current: Estimate | None = None,
 ) -> int | None:
-    """The id of the next item to show, or None when the bank is used up."""
+    """The id of the next item to show, or None when the bank is used up.
+
+    `current` is the estimate from `answered` when the caller has it already.
+    """
     used = bank.positions([item_id for item_id, _ in answered])
     area = _area_to_fill(bank, used, rules, rng)
     if area is None:
         return None
-    theta = estimate(bank, answered).theta
+    theta = (current or estimate(bank, answered)).theta
     available = bank.area_codes == area
     available[used] = False
     candidates = np.flatnonzero(available)

@@ -104,7 +104,7 @@ def adaptive_post_hoc(
         answered: list[tuple[int, bool]] = []
         current = cat.estimate(bank, answered)
         while not (answered and cat.should_stop(bank, answered, current, rules)):
-            item = cat.next_item(bank, answered, rules, rng)
+            item = cat.next_item(bank, answered, rules, rng, current=current)
             if item is None:
                 break
             answered.append((item, bool(row[item])))

@@ -186,3 +186,17 @@ def test_it_runs_in_the_catsim_simulator():
     assert min(lengths) >= rules.min_items
     assert max(lengths) <= rules.max_items
     assert np.corrcoef(thetas, simulator.latest_estimations)[0, 1] > 0.9
+
+
+def test_it_picks_the_same_item_when_given_the_current_estimate():
+    bank = make_bank()
+    answered = sit(bank, cat.CatRules(se_target=0.0, max_items=12), theta=0.3, seed=3)
+    current = cat.estimate(bank, answered)
+    rules = cat.CatRules(se_target=0.0, max_items=40)
+    assert cat.next_item(bank, answered, rules, random.Random(4), current=current) == (
+        cat.next_item(bank, answered, rules, random.Random(4)))
+    # A different estimate changes the choice: the argument is used.
+    far = cat.Estimate(theta=-3.5, se=0.3)
+    picks = {cat.next_item(bank, answered, cat.CatRules(randomesque=1), random.Random(4),
+                           current=c) for c in (current, far)}
+    assert len(picks) == 2
