@@ -58,6 +58,12 @@ def bodies(people: People) -> dict[str, str]:
     found[MessageKind.COMPLETED] = message_render(
         MessageKind.COMPLETED, {"name": "김영희", "class_title": "스마트폰 첫걸음"},
     )
+    # The survey links (surveys.services.survey_invite, tested in surveys/tests).
+    for kind in (MessageKind.SURVEY, MessageKind.SURVEY_FOLLOW_UP):
+        found[kind] = message_render(kind, {
+            "name": "김영희", "class_title": "스마트폰 첫걸음",
+            "url": "https://baeumteo.example/survey/AbCdEfGhIjKlMnOp/",
+        })
     return found
 
 
