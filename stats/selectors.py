@@ -1,7 +1,6 @@
 """The outcome figures for a scope, read once for the API, the page and the Excel file."""
 
 from dataclasses import asdict, dataclass, is_dataclass
-from importlib.util import find_spec
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import is_national, role_grants
 from assessment.outcomes import Gain, gain_summary
 from stats.scopes import Scope, scoped_applications
+from surveys import outcomes
 from surveys.models import SurveyKind, SurveyResponse
 
 
@@ -44,10 +44,6 @@ def _plain(value: Any) -> Any:
 
 def _surveys(applications: Any) -> tuple[Any | None, Any | None]:
     """Satisfaction and lasting use, from the surveys app's own summaries."""
-    if find_spec("surveys.outcomes") is None:
-        return None, None
-    from surveys import outcomes  # written in parallel; absent until it lands
-
     responses = SurveyResponse.objects.filter(application__in=applications.values("pk"))
     return (
         outcomes.satisfaction_summary(responses.filter(kind=SurveyKind.COURSE_END)),

@@ -266,3 +266,8 @@ def test_the_axe_check_finds_violations(page: Page) -> None:
         assert_no_axe_violations(page)
     for rule in ("html-has-lang", "image-alt", "link-name", "color-contrast"):
         assert f"- {rule} (" in str(failure.value)
+# Outcomes: the competency-gain page, nationwide and for a centre manager's own scope.
+PAGES += [
+    "staff:national:/staff/outcomes/",
+    "staff:manager:/staff/outcomes/?age_band=70-79",
+]
