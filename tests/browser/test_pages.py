@@ -61,6 +61,20 @@ ASSESSMENT_CLASS = (
     " > a[href*='/staff/assessment/classes/']"
 )
 PAGES += [ASSESSMENT_CLASS]
+# Surveys: the learner's link (the demo's try-out link), a class's survey page
+# (finished: results; running: the paper and tablet forms).
+SURVEY_FINISHED = (
+    "staff:manager:/staff/classes/?status=finished > tbody a > a[href*='/staff/surveys/']"
+)
+SURVEY_RUNNING = (
+    "staff:national:/staff/classes/?status=running > tbody a > a[href*='/staff/surveys/']"
+)
+PAGES += [
+    "/survey/demo-try-the-survey/",
+    SURVEY_FINISHED,
+    f"{SURVEY_RUNNING} > a[href$='/paper/?kind=course_end']",
+    f"{SURVEY_RUNNING} > a[href$='/tablet/?kind=course_end']",
+]
 VIEWS = {
     "desktop": {"width": 1280},
     "xlarge-high-contrast": {"width": 1280, "display": "xlarge.high"},
