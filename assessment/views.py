@@ -17,8 +17,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,8 +41,6 @@ from regions.selectors import region_list
 
 CODE_KEY = "assessment-code"
 CODE_CONTEXT = "assessment.session.resume_code"
-SCREEN_TEMPLATE = "assessment/screens/screen.html"
-SCREEN_FALLBACK = "assessment/take/_screen_fallback.html"
 # Wrong resume codes allowed per browser session, and per address (a centre's
 # tablets share one address), in RESUME_WINDOW_SECONDS. A code has 32^8
 # values, so guessing one is hopeless either way.
@@ -171,15 +167,6 @@ def _spaced(code: str) -> str:
 # --- The questions -----------------------------------------------------------------
 
 
-def _screen_template() -> str:
-    """The scenario-screen template, or a text fallback while there is none."""
-    try:
-        get_template(SCREEN_TEMPLATE)
-    except TemplateDoesNotExist:
-        return SCREEN_FALLBACK
-    return SCREEN_TEMPLATE
-
-
 @require_http_methods(["GET", "POST"])
 def take(request: HttpRequest, pk: int) -> HttpResponse:
     diagnostic = _sitting(request, pk)
@@ -198,7 +185,6 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessment/take/question.html", {
         "diagnostic": diagnostic, "version": version, "number": answered + 1,
         "planned": planned if diagnostic.mode == Mode.FIXED else None,
-        "screen_template": _screen_template(),
     })
 
 
