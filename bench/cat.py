@@ -1,6 +1,6 @@
 """The adaptive test against fixed forms, on simulated learners.
 
-    .venv/bin/python bench/cat.py [--learners 5000] [--seed 1] [--retest 2000]
+    .venv/bin/python bench/cat.py [--learners 5000] [--seed 1] [--retest 1000]
 
 Learners: true ability θ ~ N(−0.3, 1.0) — the programme's learners are
 mostly older adults, a little below the bank's centre (θ = 0 is the
@@ -163,7 +163,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--retest", type=int, default=2000,
+    parser.add_argument("--retest", type=int, default=1000,
                         help="learners for the catsim run with fresh answers (0: skip)")
     args = parser.parse_args()
     started = time.perf_counter()
