@@ -278,7 +278,8 @@ def _new_version(item: Item, content: dict[str, Any], *, by: Any, **extra: Any) 
         created_by=by if getattr(by, "is_authenticated", False) else None,
         **{"source": ParameterSource.EXPERT, **extra}, **content,
     )
-    version.full_clean()
+    # Field ranges only: the database enforces the version constraints.
+    version.full_clean(validate_unique=False, validate_constraints=False)
     version.save()
     return version
 
