@@ -317,3 +317,23 @@ def test_the_command_imports_the_bundled_bank_once() -> None:
     call_command("assessment_load_items", stdout=out)
     assert f"0 created, 0 changed, 0 retired, {total} unchanged." in out.getvalue()
     assert Form.objects.count() == 2 and form_current("standard").form_items.count() == 25
+
+
+@pytest.mark.django_db
+def test_a_wording_revision_keeps_calibrated_parameters_and_the_form_edition(
+    people, tmp_path: Path,
+) -> None:
+    bank_import(write(tmp_path / "bank", [entry()]))
+    forms = tmp_path / "forms.json"
+    forms.write_text(json.dumps([{"key": "short", "name": "짧은", "items": ["device-basic-001"]}]))
+    forms_import(forms)
+    item = Item.objects.get()
+    calibrated = item_revise(item=item, a=1.6, b=-0.7, c=0.2, by=people.national)
+    ItemVersion.objects.filter(pk=calibrated.pk).update(source=ParameterSource.CALIBRATED)
+    # A parameter-only change keeps the form's edition.
+    assert forms_import(forms).unchanged == ["short"]
+    reworded = item_revise(item=item, stem="전화를 걸 때는?", by=people.national)
+    assert (reworded.a, reworded.b, reworded.source) == (1.6, -0.7, ParameterSource.CALIBRATED)
+    assert item_revise(item=item, stem="전화를 걸 때는?", by=people.national) == reworded
+    assert forms_import(forms).created == ["short-v2"]
+    assert form_current("short").key == "short-v2"
