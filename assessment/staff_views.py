@@ -253,7 +253,7 @@ def paper_view(
         raise Http404
     fixed = get_object_or_404(Form, key=request.GET.get("form") or DEFAULT_FORM)
     questions = paper_questions(fixed)
-    form = PaperForm(request.POST or None, questions=questions)
+    form = PaperForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             diagnostic = diagnostic_paper_enter(
