@@ -2,9 +2,9 @@
 
 - Finished classes: about 88 % of confirmed learners answer the end-of-course
   questionnaire (a quarter on paper, most on the tablet, some by the SMS link).
-  Each item is 매우 그렇다 with probability .86, 그렇다 .11, 보통 .025, 그렇지 않다 .005,
-  left blank 3 % of the time — a class mean of about 96–97 / 100, as the
-  programme reports. About one in six writes a comment.
+  Each item is 매우 그렇다 with probability .89, 그렇다 .09, 보통 .017, 그렇지 않다 .003,
+  left blank 3 % of the time — an expected score of 96.7 / 100, close to the
+  programme's 97.3. About one in six writes a comment.
 - Classes whose last session was 90 or more days ago: every learner who
   completed (has a certificate) got the follow-up link (an invitation row, so
   `surveys_send_followups` sends nothing again); about 60 % answered.
@@ -83,7 +83,7 @@ def _agreement(context: DemoContext) -> int | None:
     roll = context.rng.random()
     if roll < 0.03:
         return None
-    return context.rng.choices([5, 4, 3, 2], [86, 11, 2.5, 0.5])[0]
+    return context.rng.choices([5, 4, 3, 2], [89, 9, 1.7, 0.3])[0]
 
 
 def _via(context: DemoContext) -> str:
