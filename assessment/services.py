@@ -39,7 +39,8 @@ from enrollment.models import Application, ApplicationStatus
 
 RESUME_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 RESUME_CODE_LENGTH = 8
-RULES = cat.CatRules()
+# The rules and their figures: docs/assessment.md ("The adaptive test").
+RULES = cat.CatRules(placement_cuts=scoring.PLACEMENT_CUTS)
 
 
 # --- The bank ----------------------------------------------------------------------

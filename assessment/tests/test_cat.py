@@ -200,3 +200,28 @@ def test_it_picks_the_same_item_when_given_the_current_estimate():
     picks = {cat.next_item(bank, answered, cat.CatRules(randomesque=1), random.Random(4),
                            current=c) for c in (current, far)}
     assert len(picks) == 2
+
+
+def test_it_stops_once_the_placement_is_clear():
+    bank = make_bank()
+    rules = cat.CatRules(se_target=0.0, max_items=60, placement_cuts=(-0.8, 0.8),
+                         placement_min_items=15)
+    # Far from both cuts: stops on the placement rule, well before the cap.
+    answered = sit(bank, rules, theta=-2.3, seed=1)
+    current = cat.estimate(bank, answered)
+    assert rules.placement_min_items <= len(answered) < rules.max_items
+    assert all(abs(current.theta - cut) > 1.96 * current.se for cut in rules.placement_cuts)
+    earlier = cat.estimate(bank, answered[:-1])
+    assert len(answered) == rules.placement_min_items or any(
+        abs(earlier.theta - cut) <= 1.96 * earlier.se for cut in rules.placement_cuts)
+
+
+def test_it_goes_on_while_the_placement_is_unclear():
+    bank = make_bank()
+    rules = cat.CatRules(se_target=0.0, max_items=30, placement_cuts=(-0.8, 0.8))
+    near_cut = cat.Estimate(theta=-0.75, se=0.3)
+    answered = sit(bank, cat.CatRules(se_target=0.0, max_items=25), theta=-0.8, seed=2)
+    assert not cat.should_stop(bank, answered, near_cut, rules)
+    assert cat.should_stop(bank, answered, cat.Estimate(theta=-2.0, se=0.3), rules)
+    # Not before placement_min_items, however clear.
+    assert not cat.should_stop(bank, answered[:15], cat.Estimate(theta=-2.0, se=0.3), rules)
