@@ -1,8 +1,8 @@
 """Demo pre- and post-tests, answered by simulated learners of known ability.
 
 The item bank is loaded first (`bank_import_default`). Then every confirmed
-learner of a running or finished class gets a true ability and takes the
-tests (docs/outcomes.md, "The demo model"):
+learner of a running or finished class that uses the tests gets a true
+ability and takes them (docs/outcomes.md, "The demo model"):
 
 - θ_pre ~ N(μ_age, 0.8), μ_age = −0.6 under 60, −0.8 at 60–69, −1.0 at 70–79,
   −1.3 at 80+ (age at the class's first session);
@@ -10,13 +10,14 @@ tests (docs/outcomes.md, "The demo model"):
   (a certificate, or a running class), N(0.2, 0.3) for those who did not;
 - the pre-test is missed by 6 %; in a finished class 92 % of completers and
   25 % of the others take the post-test (dropouts have none);
+- half of the running and finished classes use the tests (a tenth at
+  `national` scale), chosen by a hash of the class id;
 - a quarter of sittings are on paper (the `standard` fixed form, entered by
-  the instructor); the other pre-tests are adaptive on a tablet — the CAT of
-  `assessment.cat` with the services' rules, each item answered with the IRT
-  probability at the true θ — and the other post-tests are the fixed form on
-  a tablet (comparable, and the simulation stays fast). At `national` scale a
-  tenth of the classes are tested, every sitting on the fixed form (scored in
-  batches);
+  the instructor); the first ADAPTIVE_MAX other pre-tests are adaptive on a
+  tablet — the CAT of `assessment.cat` with the services' rules, each item
+  answered with the IRT probability at the true θ — and the remaining
+  sittings use the fixed form on a tablet, scored in batches (a CAT sitting
+  costs 10–20 ms; the demo runs in every demo test and browser-test start);
 - scores are the same EAP the services compute when a sitting completes.
 
 Reproducible from `context.rng` (given the same day and the same classes);
@@ -25,6 +26,7 @@ idempotent: a class with any diagnostic is skipped.
 
 import math
 import random
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -56,7 +58,11 @@ from enrollment.models import Application, ApplicationStatus
 
 ORDER = 70
 CHUNK = 500
-NATIONAL_CLASS_SHARE = 0.1
+# Share of running and finished classes that use the tests, and how many
+# sittings per run go through the CAT (about 10–20 ms each): the demo runs in
+# every `demo` test and browser-test start, so it must stay quick.
+CLASS_SHARE = {"small": 0.5, "national": 0.1}
+ADAPTIVE_MAX = {"small": 500, "national": 0}
 
 THETA_SD = 0.8
 GAIN_COMPLETED = (0.6, 0.3)
@@ -205,13 +211,18 @@ def _classes(context: DemoContext) -> Iterator[list[CourseClass]]:
         if not chunk:
             return
         last = chunk[-1].pk
-        if context.scale == "national":
-            chunk = [c for c in chunk if context.rng.random() < NATIONAL_CLASS_SHARE]
-        yield chunk
+        yield [c for c in chunk if _uses_tests(c, CLASS_SHARE[context.scale])]
+
+
+def _uses_tests(course_class: CourseClass, share: float) -> bool:
+    """Fixed per class (not drawn from the run's generator), so that a second run
+    tests no class the first one left out: the demo stays idempotent."""
+    return zlib.crc32(f"demo-tests:{course_class.pk}".encode()) % 1000 < share * 1000
 
 
 def _sittings(context: DemoContext, items: Items, chunk: list[CourseClass],
-              rng: np.random.Generator) -> list[Sitting]:
+              rng: np.random.Generator, budget: list[int]) -> list[Sitting]:
+    """The chunk's sittings; `budget` holds the adaptive sittings still allowed."""
     applications = (
         Application.objects.filter(course_class__in=chunk, status=ApplicationStatus.CONFIRMED)
         .select_related("learner", "course_class").order_by("pk")
@@ -221,9 +232,12 @@ def _sittings(context: DemoContext, items: Items, chunk: list[CourseClass],
     has_form = bool(items.form_ids)
 
     def how(purpose: str) -> tuple[bool, bool]:
-        """(fixed form, on paper): pre-tests mostly adaptive, post-tests on the fixed form."""
+        """(fixed form, on paper): pre-tests adaptive while the budget lasts, post-tests
+        on the fixed form."""
         paper = has_form and rng.random() < PAPER_SHARE
-        fixed = has_form and (paper or purpose == Purpose.POST or context.scale == "national")
+        fixed = has_form and (paper or purpose == Purpose.POST or budget[0] <= 0)
+        if not fixed:
+            budget[0] -= 1
         return fixed, paper
 
     found = []
@@ -350,11 +364,12 @@ def seed(context: DemoContext) -> None:
     bank = _scoring_bank(items)
     rng = np.random.default_rng(context.rng.getrandbits(64))
     made = answers = 0
+    budget = [ADAPTIVE_MAX[context.scale]]
     # catsim evaluates tiny arrays with numexpr: threads only add overhead (2× slower).
     threads = numexpr.set_num_threads(1)
     try:
         for chunk in _classes(context):
-            sittings = _sittings(context, items, chunk, rng)
+            sittings = _sittings(context, items, chunk, rng, budget)
             with transaction.atomic():
                 answers += _write(items, _take(items, bank, sittings, rng), rng)
             made += len(sittings)

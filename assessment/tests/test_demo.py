@@ -23,6 +23,7 @@ def finished(people, monkeypatch):
     versions = small_bank()
     fixed_form(versions, key="standard", size=15)
     monkeypatch.setattr(demo, "bank_import_default", lambda: None)
+    monkeypatch.setitem(demo.CLASS_SHARE, "small", 1.0)
     course_class = recruiting_class(people, capacity=12)
     applications = [apply(course_class).application for _ in range(10)]
     for number, application in enumerate(applications[:8]):
