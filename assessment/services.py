@@ -88,6 +88,11 @@ class Started:
     resume_code: str | None
 
 
+def _clean_code(code: str) -> str:
+    """A code as typed ("abcd-2345", "ABCD 2345") in its stored spelling."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
 def _hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
@@ -147,7 +152,7 @@ def diagnostic_start(
 
 def resume_code_matches(diagnostic: Diagnostic, code: str) -> bool:
     """Whether `code` is the resume code of this self-taken sitting (any status)."""
-    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    cleaned = _clean_code(code)
     if not diagnostic.resume_code_hash or len(cleaned) != RESUME_CODE_LENGTH:
         return False
     return hmac.compare_digest(_hash(cleaned), diagnostic.resume_code_hash)
@@ -155,7 +160,7 @@ def resume_code_matches(diagnostic: Diagnostic, code: str) -> bool:
 
 def diagnostic_by_resume_code(code: str) -> Diagnostic | None:
     """The open self-taken sitting this code continues, if any."""
-    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    cleaned = _clean_code(code)
     if len(cleaned) != RESUME_CODE_LENGTH:
         return None
     return Diagnostic.objects.filter(
@@ -186,11 +191,12 @@ def diagnostic_next(diagnostic: Diagnostic) -> ItemVersion | None:
         done = {item_id for item_id, _ in answered}
         return next((v for v in _form_versions(diagnostic) if v.pk not in done), None)
     bank = bank_load()
-    if answered and cat.should_stop(bank, answered, cat.estimate(bank, answered), RULES):
+    current = cat.estimate(bank, answered)
+    if answered and cat.should_stop(bank, answered, current, RULES):
         return None
     # Seeded by the sitting and the answer count: the same question after a reload.
     rng = random.Random(f"{diagnostic.pk}:{len(answered)}")  # noqa: S311 - not security
-    item_id = cat.next_item(bank, answered, RULES, rng)
+    item_id = cat.next_item(bank, answered, RULES, rng, current=current)
     return None if item_id is None else ItemVersion.objects.select_related("item").get(pk=item_id)
 
 
