@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from assessment.models import Form, ItemVersion
-from attendance.documents import FALLBACK, FONTS, KOREAN
+from attendance.documents import KOREAN, korean_pdf
 
 CIRCLED = "①②③④"
 BODY_PT = 15  # at least 14 pt: older learners read it without glasses
@@ -24,16 +24,7 @@ BUTTON_KEYS = ("buttons", "actions", "tabs")
 
 
 def _pdf(title: str) -> FPDF:
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_title(title)
-    pdf.set_creator(_("Digital Learning Centre"))
-    pdf.set_lang("ko")
-    pdf.add_font(KOREAN, "", str(FONTS / "NanumGothic.ttf"))
-    pdf.add_font(KOREAN, "B", str(FONTS / "NanumGothicBold.ttf"))
-    pdf.add_font(FALLBACK, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FALLBACK, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_fallback_fonts([FALLBACK], exact_match=False)
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf = korean_pdf(title=title)
     pdf.set_margins(18, 15, 18)
     return pdf
 

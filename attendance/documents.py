@@ -42,7 +42,8 @@ def qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def _pdf(*, title: str, orientation: str = "portrait") -> FPDF:
+def korean_pdf(*, title: str, orientation: str = "portrait") -> FPDF:
+    """An A4 document with the vendored Korean font and a fallback for other scripts."""
     pdf = FPDF(orientation=orientation, unit="mm", format="A4")
     pdf.set_title(title)
     pdf.set_creator(_("Digital Learning Centre"))
@@ -146,7 +147,7 @@ def _certificate_page(pdf: FPDF, certificate: Certificate) -> None:
 def certificates_pdf(certificates: list[Certificate]) -> bytes:
     """One page per certificate. Expects application__learner, application__course_class
     __course and __center to be loaded."""
-    pdf = _pdf(title=_("Certificate of Completion"))
+    pdf = korean_pdf(title=_("Certificate of Completion"))
     for certificate in certificates:
         _certificate_page(pdf, certificate)
     return bytes(pdf.output())
@@ -173,7 +174,7 @@ def _session_heading(session: ClassSession) -> list[tuple[str, str]]:
 
 
 def sign_in_sheet_pdf(session: ClassSession, rows: list[SheetRow]) -> bytes:
-    pdf = _pdf(title=_("Sign-in sheet"))
+    pdf = korean_pdf(title=_("Sign-in sheet"))
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.set_font(KOREAN, "B", 20)
