@@ -32,9 +32,9 @@ from assessment.services import (
     may_run_diagnostics,
     progress,
 )
-from attendance.services import confirmed_applications, may_take_attendance
+from attendance.selectors import class_for_its_staff
+from attendance.services import confirmed_applications
 from classes.models import CourseClass
-from classes.selectors import class_get
 from enrollment.models import Application
 
 COURSE_PURPOSES = (Purpose.PRE, Purpose.POST)
@@ -42,9 +42,8 @@ DEFAULT_FORM = "standard"
 
 
 def _class(request: HttpRequest, class_id: int) -> CourseClass:
-    course_class = class_get(user=request.user, pk=class_id)
-    # The class-level form of may_run_diagnostics (which takes an application).
-    if course_class is None or not may_take_attendance(request.user, course_class):
+    course_class = class_for_its_staff(user=request.user, pk=class_id)
+    if course_class is None:
         raise Http404
     return course_class
 

@@ -4,9 +4,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from attendance.models import ATTENDED, AttendanceMark, Certificate, Presence
-from attendance.services import Completion, completions_for_class, confirmed_applications
+from attendance.services import (
+    Completion,
+    completions_for_class,
+    confirmed_applications,
+    may_take_attendance,
+)
 from classes.models import ClassSession, CourseClass
+from classes.selectors import class_get
 from enrollment.models import Application
+
+
+def class_for_its_staff(*, user: Any, pk: int) -> CourseClass | None:
+    """The class, if the user is one of the people who run it (may_take_attendance).
+
+    Attendance, the class's tests and its surveys are open to the same people.
+    """
+    course_class = class_get(user=user, pk=pk)
+    if course_class is None or not may_take_attendance(user, course_class):
+        return None
+    return course_class
 
 
 def session_get(*, user: Any, pk: int) -> ClassSession | None:

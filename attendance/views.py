@@ -29,6 +29,7 @@ from attendance.documents import (
 from attendance.models import Certificate, MarkSource, Presence
 from attendance.selectors import (
     class_certificates,
+    class_for_its_staff,
     class_grid,
     counts,
     roster,
@@ -49,7 +50,7 @@ from attendance.services import (
     verification_code_normalize,
 )
 from classes.models import ClassSession, ClassStatus, CourseClass
-from classes.selectors import class_can_manage, class_get
+from classes.selectors import class_can_manage
 from enrollment.locking import BUSY_MESSAGE, EnrollmentBusy
 from privacy.models import AccessLog
 from privacy.services import client_ip, pii_access_record
@@ -67,8 +68,8 @@ def _session(request: HttpRequest, pk: int) -> ClassSession:
 
 
 def _class(request: HttpRequest, pk: int) -> CourseClass:
-    course_class = class_get(user=request.user, pk=pk)
-    if course_class is None or not may_take_attendance(request.user, course_class):
+    course_class = class_for_its_staff(user=request.user, pk=pk)
+    if course_class is None:
         raise Http404
     return course_class
 

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.scoping import is_national
-from attendance.services import confirmed_applications, may_take_attendance
+from attendance.selectors import class_for_its_staff
+from attendance.services import confirmed_applications
 from classes.models import CourseClass
-from classes.selectors import class_get
 from enrollment.models import Application
 from surveys.models import AnsweredVia, SurveyKind, SurveyResponse
 from surveys.outcomes import follow_up_summary, satisfaction_summary
@@ -129,8 +129,8 @@ def _form(
 
 
 def _class(request: HttpRequest, pk: int) -> CourseClass:
-    course_class = class_get(user=request.user, pk=pk)
-    if course_class is None or not may_take_attendance(request.user, course_class):
+    course_class = class_for_its_staff(user=request.user, pk=pk)
+    if course_class is None:
         raise Http404
     return course_class
 

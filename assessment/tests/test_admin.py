@@ -40,7 +40,7 @@ def staff(client: Client, user, *perms: str) -> None:
 
 
 def revision(**changes: object) -> dict[str, object]:
-    data = {
+    data: dict[str, object] = {
         "stem": "전화를 걸 때 누르는 그림은?", "options": json.dumps(ITEM["options"]),
         "answer": "a", "screen": "", "a": "1.0", "b": "-1.2", "c": "0.27",
         "versions-TOTAL_FORMS": "1", "versions-INITIAL_FORMS": "1",

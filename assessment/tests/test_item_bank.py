@@ -47,7 +47,7 @@ def _english() -> Iterator[None]:
 
 
 def entry(key: str = "device-basic-001", **changes: Any) -> dict[str, Any]:
-    item = {
+    item: dict[str, Any] = {
         "key": key, "level": "basic", "stem": "전화를 걸려면?", "screen": None,
         "options": [{"key": "a", "text": "①"}, {"key": "b", "text": "②"}],
         "answer": "a", "irt": {"a": 1.0, "b": -1.0, "c": 0.3},
