@@ -220,7 +220,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # numexpr (under catsim) announces its thread count at INFO on first use.
+    "loggers": {"axes": {"level": "WARNING"}, "numexpr": {"level": "WARNING"}},
 }
 
 # --- Map (finding a class) ------------------------------------------------------
