@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from accounts.models import User
+from assessment import resume_limit
 from assessment.models import (
     Diagnostic,
     DiagnosticStatus,
@@ -179,20 +180,25 @@ def next_body(diagnostic: Diagnostic) -> dict[str, Any]:
 # --- Who ---------------------------------------------------------------------------
 
 
-def _sitting_for(request: HttpRequest, diagnostic_id: int) -> Diagnostic | None:
-    """The sitting, when the caller holds its resume code or runs its class's tests."""
-    diagnostic = Diagnostic.objects.filter(pk=diagnostic_id).select_related("application").first()
-    if diagnostic is None:
-        return None
+def _sitting_for(request: HttpRequest, diagnostic_id: int) -> Diagnostic | HttpResponse:
+    """The sitting, when the caller holds its resume code or runs its class's tests.
+
+    Wrong resume codes count towards the same limit as on the resume page.
+    """
     code = request.headers.get("X-Resume-Code", "")
-    if code and resume_code_matches(diagnostic, code):
+    if code and resume_limit.resume_locked(request, per_session=False):
+        return refused(_("Too many wrong codes were tried. Please try again later."),
+                       429, "too_many_attempts")
+    diagnostic = Diagnostic.objects.filter(pk=diagnostic_id).select_related("application").first()
+    if diagnostic is not None and code and resume_code_matches(diagnostic, code):
         return diagnostic
     staff = staff_caller(request)
-    if staff is not None and diagnostic.application is not None and may_run_diagnostics(
-        staff, diagnostic.application,
-    ):
+    if (diagnostic is not None and staff is not None and diagnostic.application is not None
+            and may_run_diagnostics(staff, diagnostic.application)):
         return diagnostic
-    return None
+    if code:
+        resume_limit.resume_failed(request, per_session=False)
+    return not_found()
 
 
 def _application_for(staff: User | None, application_id: int | None) -> Application | None:
@@ -263,7 +269,7 @@ def diagnostic_start_endpoint(request: HttpRequest, payload: StartIn) -> HttpRes
 
 @router.get(
     "/diagnostics/{diagnostic_id}/next",
-    response={200: NextOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: NextOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     openapi_extra=RESUME_SECURITY,
     summary="The current question",
 )
@@ -273,8 +279,8 @@ def diagnostic_next_endpoint(request: HttpRequest, diagnostic_id: int) -> HttpRe
     Asking again shows the same question until it is answered.
     """
     diagnostic = _sitting_for(request, diagnostic_id)
-    if diagnostic is None:
-        return not_found()
+    if isinstance(diagnostic, HttpResponse):
+        return diagnostic
     if diagnostic.status == DiagnosticStatus.ABANDONED:
         return refused(_("This test was set aside."), 404, "abandoned")
     return answer(next_body(diagnostic), 200)
@@ -282,7 +288,8 @@ def diagnostic_next_endpoint(request: HttpRequest, diagnostic_id: int) -> HttpRe
 
 @router.post(
     "/diagnostics/{diagnostic_id}/answers",
-    response={200: NextOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: NextOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+              429: ErrorOut},
     openapi_extra=RESUME_SECURITY,
     summary="Answer the current question",
 )
@@ -296,8 +303,8 @@ def diagnostic_answer_endpoint(
     or an answer to another question, is a 409.
     """
     diagnostic = _sitting_for(request, diagnostic_id)
-    if diagnostic is None:
-        return not_found()
+    if isinstance(diagnostic, HttpResponse):
+        return diagnostic
     version = ItemVersion.objects.select_related("item").filter(
         pk=payload.item_version_id,
     ).first()

@@ -8,12 +8,10 @@ so a closed tab or a dead battery loses nothing. JavaScript only adds the
 read-aloud button.
 """
 
-import time
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment import selectors, services
+from assessment import resume_limit, selectors, services
 from assessment.models import (
     Area,
     Diagnostic,
@@ -35,19 +33,11 @@ from assessment.models import (
 )
 from enrollment.views import managed_application
 from privacy.crypto import DecryptionError, decrypt, encrypt
-from privacy.services import client_ip
 from regions.models import Region
 from regions.selectors import region_list
 
 CODE_KEY = "assessment-code"
 CODE_CONTEXT = "assessment.session.resume_code"
-# Wrong resume codes allowed per browser session, and per address (a centre's
-# tablets share one address), in RESUME_WINDOW_SECONDS. A code has 32^8
-# values, so guessing one is hopeless either way.
-RESUME_MAX_FAILURES = 10
-RESUME_MAX_FAILURES_PER_ADDRESS = 50
-RESUME_WINDOW_SECONDS = 60 * 60
-RESUME_FAILURES_KEY = "assessment-resume-failures"
 
 
 class ResumeForm(forms.Form):
@@ -248,38 +238,12 @@ def pause(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Resuming ----------------------------------------------------------------------
 
 
-def _address_key(request: HttpRequest) -> str:
-    return f"assessment-resume-failures:{client_ip(request) or 'unknown'}"
-
-
-def _recent_failures(request: HttpRequest) -> list[float]:
-    since = time.time() - RESUME_WINDOW_SECONDS
-    return [t for t in request.session.get(RESUME_FAILURES_KEY, []) if t > since]
-
-
-def _resume_locked(request: HttpRequest) -> bool:
-    return (
-        len(_recent_failures(request)) >= RESUME_MAX_FAILURES
-        or cache.get(_address_key(request), 0) >= RESUME_MAX_FAILURES_PER_ADDRESS
-    )
-
-
-def _resume_failed(request: HttpRequest) -> None:
-    request.session[RESUME_FAILURES_KEY] = [*_recent_failures(request), time.time()]
-    key = _address_key(request)
-    cache.add(key, 0, RESUME_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RESUME_WINDOW_SECONDS)
-
-
 @require_http_methods(["GET", "POST"])
 def resume(request: HttpRequest) -> HttpResponse:
     """Continue a sitting on any phone or tablet with the code written down at the start."""
     if request.method == "GET":
         return render(request, "assessment/take/resume.html", {"form": ResumeForm()})
-    if _resume_locked(request):
+    if resume_limit.resume_locked(request):
         return render(request, "assessment/take/resume.html", {
             "form": ResumeForm(), "locked": True,
         }, status=429)
@@ -289,7 +253,7 @@ def resume(request: HttpRequest) -> HttpResponse:
         if diagnostic is not None:
             selectors.session_allow(request, diagnostic)
             return redirect("assessment:take", pk=diagnostic.pk)
-        _resume_failed(request)
+        resume_limit.resume_failed(request)
         form.add_error("code", _(
             "We could not find a test in progress with this number. Please check each "
             "letter and number. A finished test cannot be continued.",

@@ -189,3 +189,25 @@ def test_an_incomplete_or_wrong_paper_sheet_saves_nothing(
     if code == "incomplete":
         assert "3" in result.json()["message"]
     assert not Diagnostic.objects.exists() and not Response.objects.exists()
+
+
+def test_it_limits_wrong_resume_codes_per_address(client, bank, monkeypatch):
+    from assessment import resume_limit
+
+    monkeypatch.setattr(resume_limit, "RESUME_MAX_FAILURES_PER_ADDRESS", 3)
+    body = post(client, "/diagnostics", {"purpose": "placement"}).json()
+    wrong = "ABCDEFGH" if body["resume_code"] != "ABCDEFGH" else "HGFEDCBA"
+    path = f"/diagnostics/{body['id']}/next"
+    for _ in range(3):
+        assert get(client, path, **{"X-Resume-Code": wrong}).status_code == 404
+    locked = get(client, path, **{"X-Resume-Code": body["resume_code"]})
+    assert locked.status_code == 429 and locked.json()["code"] == "too_many_attempts"
+    answer = {"item_version_id": body["item"]["id"], "choice": "a"}
+    refused = post(client, f"/diagnostics/{body['id']}/answers", answer,
+                   **{"X-Resume-Code": body["resume_code"]})
+    assert refused.status_code == 429
+    assert not Response.objects.exists()
+    # Another address is not held up by this one's guesses.
+    other = client.get(f"/api/v1{path}", REMOTE_ADDR="10.9.9.9",
+                       headers={"X-Resume-Code": body["resume_code"]})
+    assert other.status_code == 200

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from assessment import views
+from assessment import resume_limit, views
 from assessment.models import Diagnostic, DiagnosticStatus, Mode, Purpose, Response
 from assessment.services import diagnostic_answer, diagnostic_next, diagnostic_start
 from assessment.testing import fixed_form, small_bank
@@ -103,7 +103,7 @@ def test_it_says_clearly_when_the_code_is_wrong(bank, client):
 def test_it_limits_wrong_codes_per_session(bank, client):
     diagnostic, code = start_placement(client)
     guesser = Client()
-    for _ in range(views.RESUME_MAX_FAILURES):
+    for _ in range(resume_limit.RESUME_MAX_FAILURES):
         assert guesser.post(RESUME, {"code": "ZZZZ9999"}).status_code == 400
     locked = guesser.post(RESUME, {"code": code})
     assert locked.status_code == 429 and locked.context["locked"]
