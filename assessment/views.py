@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,11 +64,16 @@ class ResumeForm(forms.Form):
 
 
 def _sitting(request: HttpRequest, pk: int) -> Diagnostic | HttpResponse:
-    """The sitting, or the kind page that explains how to continue it."""
-    diagnostic = get_object_or_404(
-        Diagnostic.objects.select_related("application__course_class", "form"), pk=pk,
+    """The sitting, or the kind page that explains how to continue it.
+
+    A sitting that does not exist gets the same page: the answer tells a
+    guesser nothing about which numbers are sittings.
+    """
+    diagnostic = (
+        Diagnostic.objects.select_related("application__course_class", "form")
+        .filter(pk=pk).first()
     )
-    if not selectors.session_may_take(request, diagnostic):
+    if diagnostic is None or not selectors.session_may_take(request, diagnostic):
         return render(request, "assessment/take/refused.html", status=403)
     return diagnostic
 

@@ -263,3 +263,13 @@ def test_it_links_a_placement_to_classes_at_its_level(bank, people, client):
     })
     shown = {card["class"].pk for card in found.context["hits"]}
     assert advanced.pk in shown and basic.pk not in shown
+
+
+def test_it_answers_a_missing_sitting_as_it_answers_someone_elses(bank, client):
+    diagnostic, _code = start_placement(client)
+    other = Client()
+    for name in ("assessment:take", "assessment:pause", "assessment:result", "assessment:code"):
+        theirs = other.get(reverse(name, args=[diagnostic.pk]))
+        missing = other.get(reverse(name, args=[diagnostic.pk + 1000]))
+        assert theirs.status_code == missing.status_code == 403
+        assert [t.name for t in theirs.templates] == [t.name for t in missing.templates]
