@@ -1,0 +1,93 @@
+"""Real concurrency on a sitting: two requests answering the same question at once.
+
+A double tap on a slow phone, or the same sitting open on two tablets, sends
+two answers to one question together. Exactly one response is kept; the
+same answer twice is a harmless retry, a different second answer is refused.
+Each thread has its own connection (`threads_db` moves the SQLite test
+database to a file for the test's duration).
+"""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from accounts.testing import KEEP_REGIONS
+from assessment.models import Diagnostic, Mode, Purpose, Response
+from assessment.services import diagnostic_answer, diagnostic_next, diagnostic_start
+from assessment.testing import small_bank
+
+pytestmark = pytest.mark.django_db(transaction=True, available_apps=KEEP_REGIONS)
+
+
+def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run each call in its own thread, released together; results or raised errors."""
+    results: list[Any] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(calls))
+
+    def worker(call: Callable[[], Any]) -> None:
+        try:
+            connection.ensure_connection()
+            start.wait(timeout=30)
+            try:
+                result = call()
+            except BaseException as error:  # reported to the test
+                result = error
+            with lock:
+                results.append(result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results
+
+
+def _sitting() -> tuple[Diagnostic, Any]:
+    small_bank()
+    diagnostic = diagnostic_start(purpose=Purpose.PLACEMENT, mode=Mode.ADAPTIVE).diagnostic
+    version = diagnostic_next(diagnostic)
+    assert version is not None
+    return diagnostic, version
+
+
+def _answer(diagnostic_id: int, version: Any, choice: str) -> Callable[[], Any]:
+    def call() -> Any:
+        return diagnostic_answer(
+            diagnostic=Diagnostic.objects.get(pk=diagnostic_id), item_version=version,
+            choice=choice,
+        )
+    return call
+
+
+def test_it_keeps_one_response_when_the_same_answer_comes_twice_at_once(threads_db):
+    diagnostic, version = _sitting()
+    results = at_once([_answer(diagnostic.pk, version, "a") for _ in range(2)])
+
+    assert all(isinstance(r, Response) for r in results), results
+    assert results[0].pk == results[1].pk
+    assert list(Response.objects.values_list("item_version_id", "position", "choice")) == [
+        (version.pk, 1, "a"),
+    ]
+
+
+def test_it_keeps_the_first_of_two_different_answers_at_once(threads_db):
+    diagnostic, version = _sitting()
+    results = at_once([_answer(diagnostic.pk, version, c) for c in ("a", "b")])
+
+    saved = [r for r in results if isinstance(r, Response)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(saved) == 1 and len(refused) == 1, results
+    assert refused[0].code == "already_answered"
+    kept = Response.objects.get()
+    assert (kept.item_version_id, kept.position, kept.choice) == (
+        version.pk, 1, saved[0].choice,
+    )
