@@ -278,6 +278,14 @@ def diagnostic_paper_enter(
             % {"positions": ", ".join(str(p) for p in missing)},
             code="incomplete",
         )
+    unknown = sorted(set(choices) - {fi.position for fi in versions})
+    if unknown:
+        # Most likely another form's sheet: saving part of it would record wrong answers.
+        raise ValidationError(
+            _("This form has no questions numbered %(positions)s. Check that the sheet "
+              "is for this form.") % {"positions": ", ".join(str(p) for p in unknown)},
+            code="invalid",
+        )
     with transaction.atomic():
         started = diagnostic_start(
             purpose=purpose, mode=Mode.FIXED, taken_via=TakenVia.PAPER,

@@ -198,6 +198,19 @@ def test_it_enters_a_paper_form_all_or_nothing(bank, application, people):
     assert AuditEntry.objects.filter(action="diagnostic.paper_enter").exists()
 
 
+def test_it_refuses_a_paper_sheet_with_questions_the_form_does_not_have(
+    bank, application, people,
+):
+    form = fixed_form(bank, size=3)
+    # A 3-question form sent a longer sheet (another form's answers): nothing is saved.
+    choices = {position: "a" for position in range(1, 6)}
+    with pytest.raises(ValidationError) as refused:
+        diagnostic_paper_enter(application=application, purpose=Purpose.PRE, form=form,
+                               choices=choices, by=people.manager)
+    assert "4, 5" in refused.value.messages[0]
+    assert not Diagnostic.objects.exists()
+
+
 def test_it_refuses_paper_entry_by_staff_of_another_centre(bank, people):
     application = apply(recruiting_class(people, center=people.seocho_center)).application
     form = fixed_form(bank, size=3)
