@@ -161,6 +161,20 @@ def may_see_results(user: Any, course_class: CourseClass, n: int) -> bool:
     return CourseClass.objects.for_user(user, roles=overseeing).filter(pk=course_class.pk).exists()
 
 
+def _per_question(
+    questionnaire: Questionnaire, summary: Any, *, whole: bool,
+) -> list[tuple[Any, float | None, int | None]]:
+    """(question, mean, answers) rows. Questions may be skipped, so one of them can
+    have fewer answers than the whole survey: without `whole` (the class's own
+    instructor and supporters) its mean is hidden below MIN_CELL answers too."""
+    rows = []
+    for question in questionnaire.scored:
+        count = summary.per_question_n.get(question.key)
+        mean = summary.per_question.get(question.key)
+        rows.append((question, mean if whole or (count or 0) >= MIN_CELL else None, count))
+    return rows
+
+
 @login_required
 def class_view(request: HttpRequest, pk: int) -> HttpResponse:
     course_class = _class(request, pk)
@@ -175,10 +189,9 @@ def class_view(request: HttpRequest, pk: int) -> HttpResponse:
     n = responses.count()
     visible = may_see_results(request.user, course_class, n)
     questionnaire = questionnaire_get(kind)
-    per_question = [
-        (question, summary.per_question.get(question.key), summary.per_question_n.get(question.key))
-        for question in questionnaire.scored
-    ] if summary else []
+    per_question = _per_question(
+        questionnaire, summary, whole=may_see_results(request.user, course_class, 0),
+    ) if summary else []
     comments = (
         sorted(c for c in responses.exclude(comment="").values_list("comment", flat=True))
         if visible else []

@@ -124,6 +124,28 @@ def test_an_instructor_sees_results_only_from_five_answers(client, people):
     assert "비밀 의견" in shown and "/ 100" in shown
 
 
+def test_an_instructor_sees_no_question_mean_of_fewer_than_five_answers(client, people):
+    course_class, applications = finished_class(people, learners=MIN_CELL)
+    without_pace = {key: value for key, value in GOOD.items() if key != "pace"}
+    for application in applications[1:]:
+        survey_submit(application=application, kind=SurveyKind.COURSE_END,
+                      answers=without_pace, comment="", answered_via=AnsweredVia.PAPER,
+                      by=people.manager)
+    # Only one learner answered "pace": its mean would be that learner's answer.
+    survey_submit(application=applications[0], kind=SurveyKind.COURSE_END,
+                  answers={**GOOD, "pace": 1}, comment="", answered_via=AnsweredVia.PAPER,
+                  by=people.manager)
+
+    def means(user):
+        login(client, user)
+        rows = client.get(class_url(course_class)).context["per_question"]
+        return {question.key: mean for question, mean, _count in rows}
+
+    assert means(people.instructor)["pace"] is None
+    assert means(people.instructor)["content"] == 5
+    assert means(people.manager)["pace"] == 1
+
+
 def test_paper_entry_is_all_or_nothing_and_goes_to_the_next_learner(client, people):
     course_class, (first, second, *_) = finished_class(people)
     login(client, people.instructor)
