@@ -13,8 +13,9 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -86,12 +87,18 @@ def _remember_code(request: HttpRequest, diagnostic: Diagnostic, code: str | Non
         }
 
 
+def _to_page(name: str, pk: int) -> HttpResponse:
+    """A test page scrolled to its content: on a small phone with very large text
+    the site header alone fills the first screen, and every answer reloads the page."""
+    return HttpResponseRedirect(reverse(name, args=[pk]) + "#main")
+
+
 def _continue(request: HttpRequest, started: services.Started) -> HttpResponse:
     selectors.session_allow(request, started.diagnostic)
     if started.resume_code:
         _remember_code(request, started.diagnostic, started.resume_code)
-        return redirect("assessment:code", pk=started.diagnostic.pk)
-    return redirect("assessment:take", pk=started.diagnostic.pk)
+        return _to_page("assessment:code", started.diagnostic.pk)
+    return _to_page("assessment:take", started.diagnostic.pk)
 
 
 # --- Starting ----------------------------------------------------------------------
@@ -170,7 +177,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _answer(request, diagnostic)
     if diagnostic.status == DiagnosticStatus.COMPLETED:
-        return redirect("assessment:result", pk=diagnostic.pk)
+        return _to_page("assessment:result", diagnostic.pk)
     if diagnostic.status == DiagnosticStatus.ABANDONED:
         return render(request, "assessment/take/ended.html", {"diagnostic": diagnostic})
     version = services.diagnostic_next(diagnostic)
@@ -189,7 +196,7 @@ def _end_without_question(request: HttpRequest, diagnostic: Diagnostic) -> HttpR
         services.diagnostic_finish(diagnostic=diagnostic)
     except ValidationError:
         return render(request, "assessment/take/ended.html", {"diagnostic": diagnostic})
-    return redirect("assessment:result", pk=diagnostic.pk)
+    return _to_page("assessment:result", diagnostic.pk)
 
 
 CALM_MESSAGE = gettext_lazy(
@@ -203,7 +210,7 @@ def _answer(request: HttpRequest, diagnostic: Diagnostic) -> HttpResponse:
     version = None if question is None else ItemVersion.objects.filter(pk=question).first()
     if version is None:
         messages.info(request, CALM_MESSAGE)
-        return redirect("assessment:take", pk=diagnostic.pk)
+        return _to_page("assessment:take", diagnostic.pk)
     try:
         services.diagnostic_answer(
             diagnostic=diagnostic, item_version=version, choice=request.POST.get("choice", ""),
@@ -214,10 +221,10 @@ def _answer(request: HttpRequest, diagnostic: Diagnostic) -> HttpResponse:
         elif error.code != "ended":
             # A double tap, the back button, a second tab: nothing is lost.
             messages.info(request, CALM_MESSAGE)
-        return redirect("assessment:take", pk=diagnostic.pk)
+        return _to_page("assessment:take", diagnostic.pk)
     if diagnostic.status == DiagnosticStatus.COMPLETED:
-        return redirect("assessment:result", pk=diagnostic.pk)
-    return redirect("assessment:take", pk=diagnostic.pk)
+        return _to_page("assessment:result", diagnostic.pk)
+    return _to_page("assessment:take", diagnostic.pk)
 
 
 def _int(value: Any) -> int | None:
@@ -233,7 +240,7 @@ def pause(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(diagnostic, HttpResponse):
         return diagnostic
     if diagnostic.status == DiagnosticStatus.COMPLETED:
-        return redirect("assessment:result", pk=diagnostic.pk)
+        return _to_page("assessment:result", diagnostic.pk)
     answered, _planned = services.progress(diagnostic)
     return render(request, "assessment/take/pause.html", {
         "diagnostic": diagnostic, "answered": answered,
@@ -257,7 +264,7 @@ def resume(request: HttpRequest) -> HttpResponse:
         diagnostic = services.diagnostic_by_resume_code(form.cleaned_data["code"])
         if diagnostic is not None:
             selectors.session_allow(request, diagnostic)
-            return redirect("assessment:take", pk=diagnostic.pk)
+            return _to_page("assessment:take", diagnostic.pk)
         resume_limit.resume_failed(request)
         form.add_error("code", _(
             "We could not find a test in progress with this number. Please check each "
@@ -297,7 +304,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(diagnostic, HttpResponse):
         return diagnostic
     if diagnostic.status != DiagnosticStatus.COMPLETED:
-        return redirect("assessment:take", pk=diagnostic.pk)
+        return _to_page("assessment:take", diagnostic.pk)
     before = selectors.pre_test_of(diagnostic)
     change = None
     if before is not None and before.score is not None and diagnostic.score is not None:

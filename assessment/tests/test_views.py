@@ -37,7 +37,7 @@ def take_url(diagnostic):
 def start_placement(client):
     response = client.post(PLACEMENT)
     diagnostic = Diagnostic.objects.latest("pk")
-    assert response["Location"] == reverse("assessment:code", args=[diagnostic.pk])
+    assert response["Location"] == reverse("assessment:code", args=[diagnostic.pk]) + "#main"
     shown = client.get(response["Location"])
     return diagnostic, shown.context["code"]
 
@@ -51,7 +51,7 @@ def answer_shown(client, diagnostic, choose=lambda version: version.answer):
 def answer_to_the_end(client, diagnostic, choose=lambda version: version.answer):
     for _ in range(60):
         response = answer_shown(client, diagnostic, choose)
-        if response["Location"] == reverse("assessment:result", args=[diagnostic.pk]):
+        if response["Location"] == reverse("assessment:result", args=[diagnostic.pk]) + "#main":
             return response
     raise AssertionError("the sitting never ended")
 
@@ -74,7 +74,7 @@ def test_it_takes_an_anonymous_placement_test_to_the_result(bank, client):
     assert reverse("finder-start") in result.content.decode()
     assert len(result.context["areas"]) == 5
     # A finished sitting goes straight to its result.
-    assert client.get(take_url(diagnostic))["Location"].endswith("/result/")
+    assert client.get(take_url(diagnostic))["Location"].endswith("/result/#main")
 
 
 def test_it_resumes_with_the_code_in_another_browser(bank, client):
@@ -85,7 +85,7 @@ def test_it_resumes_with_the_code_in_another_browser(bank, client):
     assert other.get(take_url(diagnostic)).status_code == 403
     typed = "-".join(code.lower().split())  # "abcd-2345"
     response = other.post(RESUME, {"code": f"  {typed} "})
-    assert response["Location"] == take_url(diagnostic)
+    assert response["Location"] == take_url(diagnostic) + "#main"
     page = other.get(take_url(diagnostic))
     assert page.context["number"] == 3
     assert page.context["version"] == client.get(take_url(diagnostic)).context["version"]
@@ -203,11 +203,11 @@ def test_it_starts_the_pre_test_from_my_application(bank, people, client):
     response = client.post(reverse("assessment:course-start"))
     diagnostic = Diagnostic.objects.get(application=applied.application)
     assert diagnostic.purpose == Purpose.PRE and diagnostic.mode == Mode.ADAPTIVE
-    assert response["Location"] == reverse("assessment:code", args=[diagnostic.pk])
+    assert response["Location"] == reverse("assessment:code", args=[diagnostic.pk]) + "#main"
     assert client.get(take_url(diagnostic)).status_code == 200
     # Pressing the button again continues the same sitting.
     again = client.post(reverse("assessment:course-start"))
-    assert again["Location"] == take_url(diagnostic)
+    assert again["Location"] == take_url(diagnostic) + "#main"
     assert Diagnostic.objects.filter(application=applied.application).count() == 1
 
 

@@ -59,7 +59,7 @@ def answer_first_option(page: Page) -> None:
 
 
 def on_result(page: Page) -> bool:
-    return bool(re.search(r"/diagnostic/\d+/result/$", page.url))
+    return bool(re.search(r"/diagnostic/\d+/result/(#main)?$", page.url))
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -79,7 +79,7 @@ def test_every_learner_page_passes_axe_and_reflows(new_page: NewPage, view: str)
     else:
         pytest.fail(f"no question with a scenario screen came up in {SCREEN_ATTEMPTS} tests")
     check(page, view)  # a question with a scenario screen
-    question_url = page.url
+    question_url = page.url.split("#")[0]
     page.goto(question_url.rstrip("/") + "/pause/")
     check(page, view)
     page.goto("/diagnostic/resume/")
@@ -91,7 +91,7 @@ def test_every_learner_page_passes_axe_and_reflows(new_page: NewPage, view: str)
     page.fill("#id_code", code)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    assert page.url == question_url
+    assert page.url == question_url + "#main"  # scrolled past the site header
     for _ in range(MOST_QUESTIONS):
         if on_result(page):
             break
@@ -178,3 +178,21 @@ def test_it_keeps_to_the_content_security_policy(new_page: NewPage) -> None:
         answer_first_option(page)
     page.wait_for_load_state("networkidle")
     assert errors == []
+
+
+def question_in_view(page: Page) -> bool:
+    top, height = page.evaluate(
+        "() => [document.querySelector('#stem').getBoundingClientRect().top, innerHeight]",
+    )
+    return 0 <= top < height / 2
+
+
+def test_it_opens_each_question_past_the_site_header_on_a_small_phone(new_page: NewPage) -> None:
+    """At 360 × 640 with very large text the header alone fills the first screen."""
+    page = new_page(width=360, height=640, display="xlarge.high")
+    start_placement(page)
+    with page.expect_navigation():
+        page.locator("main a.button").click()
+    assert question_in_view(page)
+    answer_first_option(page)
+    assert on_result(page) or question_in_view(page)
