@@ -78,12 +78,14 @@ class Questionnaire:
         return tuple(q for q in self.questions if q.scored)
 
 
-# Shown from the most positive down, as Korean paper questionnaires do.
+# Shown from the most positive down, as Korean paper questionnaires do. The faces
+# are from Unicode 6 (2010): phones older than Android 5 have no 🙂 or 🙁 and
+# showed an empty box.
 AGREEMENT = (
     Choice(5, _("Strongly agree"), "😀"),
-    Choice(4, _("Agree"), "🙂"),
+    Choice(4, _("Agree"), "😊"),
     Choice(3, _("Neither agree nor disagree"), "😐"),
-    Choice(2, _("Disagree"), "🙁"),
+    Choice(2, _("Disagree"), "😕"),
     Choice(1, _("Strongly disagree"), "😞"),
 )
 
