@@ -178,6 +178,11 @@ def survey_submit(
             _("Please keep the comment under %(max)s characters.") % {"max": COMMENT_MAX},
             "comment_too_long",
         )
+    if "\x00" in comment:
+        raise _refuse(
+            _("The comment has a character that cannot be saved. Please type it again."),
+            "invalid_comment",
+        )
     _require_submitter(application=application, kind=kind, by=by, invitation=invitation)
     _require_open(application, kind)
     existing = SurveyResponse.objects.filter(application=application, kind=kind).first()

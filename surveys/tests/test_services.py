@@ -123,6 +123,13 @@ def test_it_refuses_answers_that_do_not_fit_the_questionnaire(people, answers, c
     assert not SurveyResponse.objects.exists()
 
 
+def test_it_refuses_a_comment_with_a_nul_character(people):
+    _, (application, *_) = finished_class(people)
+    with refused("invalid_comment"):
+        submit(application, people.manager, GOOD, comment="좋아요\x00")
+    assert not SurveyResponse.objects.exists()
+
+
 def test_its_messages_name_the_question(people):
     _, (application, *_) = finished_class(people)
     with pytest.raises(ValidationError) as raised:
