@@ -273,3 +273,20 @@ def test_it_answers_a_missing_sitting_as_it_answers_someone_elses(bank, client):
         missing = other.get(reverse(name, args=[diagnostic.pk + 1000]))
         assert theirs.status_code == missing.status_code == 403
         assert [t.name for t in theirs.templates] == [t.name for t in missing.templates]
+
+
+def test_it_points_a_course_test_result_to_the_next_step(bank, people, client):
+    application = apply(recruiting_class(people)).application
+    started = diagnostic_start(application=application, purpose=Purpose.PRE, mode=Mode.ADAPTIVE)
+    session = client.session
+    session["assessment-allowed"] = [started.diagnostic.pk]
+    session.save()
+    answer_to_the_end(client, started.diagnostic)
+    result = reverse("assessment:result", args=[started.diagnostic.pk])
+    staff_class = reverse("assessment_staff:class", args=[application.course_class_id])
+    learner_page = client.get(result).content.decode()
+    assert f'href="{reverse("enrollment-manage")}"' in learner_page
+    assert staff_class not in learner_page
+    # Handed over on the centre's tablet: staff take it back to the class.
+    client.force_login(people.instructor)
+    assert f'href="{staff_class}"' in client.get(result).content.decode()
