@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,6 +122,22 @@ def diagnostic_start(
     _require_runner(by, application)
     if mode == Mode.FIXED and form is None:
         raise ValidationError(_("Choose the fixed form to use."), code="invalid")
+    try:
+        return _start(purpose=purpose, mode=mode, taken_via=taken_via, application=application,
+                      form=form, center=center, by=by)
+    except IntegrityError:
+        # Started twice at once (a double tap): the other request's sitting won.
+        # The inner transaction was a savepoint, so an outer one can go on.
+        if application is None:
+            raise
+        return _start(purpose=purpose, mode=mode, taken_via=taken_via, application=application,
+                      form=form, center=center, by=by)
+
+
+def _start(
+    *, purpose: str, mode: str, taken_via: str, application: Application | None,
+    form: Form | None, center: Any, by: User | None,
+) -> Started:
     with transaction.atomic():
         if application is not None:
             existing = (

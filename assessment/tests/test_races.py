@@ -8,6 +8,7 @@ database to a file for the test's duration).
 """
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from accounts.testing import KEEP_REGIONS
+from assessment import services
 from assessment.models import Diagnostic, Mode, Purpose, Response
 from assessment.services import diagnostic_answer, diagnostic_next, diagnostic_start
 from assessment.testing import small_bank
+from enrollment.testing import apply, recruiting_class
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=KEEP_REGIONS)
 
@@ -91,3 +94,24 @@ def test_it_keeps_the_first_of_two_different_answers_at_once(threads_db):
     assert (kept.item_version_id, kept.position, kept.choice) == (
         version.pk, 1, saved[0].choice,
     )
+
+
+def test_it_opens_one_sitting_when_a_course_test_is_started_twice_at_once(
+    threads_db, monkeypatch,
+):
+    small_bank()
+    # A slow moment inside the first start's transaction lets the second one in.
+    write_audit = services.audit_record
+    monkeypatch.setattr(services, "audit_record",
+                        lambda **kwargs: (time.sleep(0.2), write_audit(**kwargs))[1])
+    application = apply(recruiting_class(threads_db)).application
+
+    def start() -> Any:
+        return diagnostic_start(
+            purpose=Purpose.PRE, mode=Mode.ADAPTIVE, application=application,
+        ).diagnostic.pk
+
+    results = at_once([start for _ in range(4)])
+
+    assert all(isinstance(r, int) for r in results), results
+    assert set(results) == {Diagnostic.objects.get(application=application).pk}
