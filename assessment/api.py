@@ -23,11 +23,11 @@ from assessment import resume_limit
 from assessment.models import (
     Diagnostic,
     DiagnosticStatus,
-    Form,
     ItemVersion,
     Mode,
     Purpose,
 )
+from assessment.selectors import form_by_key
 from assessment.services import (
     diagnostic_answer,
     diagnostic_next,
@@ -237,7 +237,7 @@ def diagnostic_start_endpoint(request: HttpRequest, payload: StartIn) -> HttpRes
         return refused(_("Choose the kind of test: adaptive or fixed."), 422, "invalid_mode")
     form = None
     if payload.mode == Mode.FIXED:
-        form = Form.objects.filter(key=payload.form).first()
+        form = form_by_key(payload.form)
         if form is None:
             return refused(_("There is no fixed form with this key."), 422, "invalid_form")
     application = None
@@ -343,7 +343,7 @@ def diagnostic_paper_endpoint(request: HttpRequest, payload: PaperIn) -> HttpRes
         )
     if payload.purpose not in (Purpose.PRE, Purpose.POST):
         return refused(_("Choose the test: pre or post."), 422, "invalid_purpose")
-    form = Form.objects.filter(key=payload.form).first()
+    form = form_by_key(payload.form)
     if form is None:
         return refused(_("There is no fixed form with this key."), 422, "invalid_form")
     application = _application_for(staff, payload.application_id)

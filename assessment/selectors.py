@@ -24,7 +24,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from assessment.models import Diagnostic, DiagnosticStatus, Purpose
+from assessment.models import Diagnostic, DiagnosticStatus, Form, Purpose
 from assessment.services import may_run_diagnostics
 from enrollment.models import Application, ApplicationStatus
 
@@ -85,3 +85,11 @@ def pre_test_of(diagnostic: Diagnostic) -> Diagnostic | None:
         application_id=diagnostic.application_id, purpose=Purpose.PRE,
         status=DiagnosticStatus.COMPLETED,
     ).first()
+
+
+def form_by_key(key: str) -> Form | None:
+    """The fixed form with this key, or None (also for a key with a NUL character,
+    which PostgreSQL cannot even compare)."""
+    if not key or "\x00" in key:
+        return None
+    return Form.objects.filter(key=key).first()

@@ -250,7 +250,9 @@ def paper_view(
     application = _application(course_class, application_id)
     if purpose not in COURSE_PURPOSES or not may_run_diagnostics(request.user, application):
         raise Http404
-    fixed = get_object_or_404(Form, key=request.GET.get("form") or DEFAULT_FORM)
+    fixed = selectors.form_by_key(request.GET.get("form") or DEFAULT_FORM)
+    if fixed is None:
+        raise Http404
     questions = paper_questions(fixed)
     form = PaperForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():

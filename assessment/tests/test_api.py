@@ -211,3 +211,18 @@ def test_it_limits_wrong_resume_codes_per_address(client, bank, monkeypatch):
     other = client.get(f"/api/v1{path}", REMOTE_ADDR="10.9.9.9",
                        headers={"X-Resume-Code": body["resume_code"]})
     assert other.status_code == 200
+
+
+def test_a_form_key_with_a_nul_character_is_refused_not_a_crash(client, people, bank, course):
+    _course_class, (first, *_rest) = course
+    fixed_form(bank, key="standard", size=3)
+    headers = staff(bearer(people.instructor))
+    started = post(client, "/diagnostics", {"purpose": "placement", "mode": "fixed",
+                                            "form": "standard\u0000"})
+    assert started.status_code == 422 and started.json()["code"] == "invalid_form"
+    paper = post(client, "/diagnostics/paper", {
+        "application_id": first.pk, "purpose": "pre", "form": "standard\u0000",
+        "choices": {"1": "a", "2": "a", "3": "a"},
+    }, **headers)
+    assert paper.status_code == 422 and paper.json()["code"] == "invalid_form"
+    assert not Diagnostic.objects.exists()

@@ -230,3 +230,12 @@ def test_the_class_page_links_to_the_tests(client, people, setup):
     client.force_login(people.instructor)
     body = client.get(f"/staff/classes/{course_class.pk}/").content.decode()
     assert class_url(course_class) in body
+
+
+def test_a_form_key_with_a_nul_character_is_not_found(client, people, setup):
+    course_class, (first, *_rest), form = setup
+    client.force_login(people.instructor)
+    url = class_url(course_class, f"paper/{first.pk}/pre/?form=standard%00")
+    assert client.get(url).status_code == 404
+    assert client.post(url, all_answers(form)).status_code == 404
+    assert not Diagnostic.objects.exists()
