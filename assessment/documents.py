@@ -3,8 +3,9 @@
 Drawn with fpdf2 in attendance's vendored NanumGothic (see
 attendance/documents.py). Every question is one block that is never split
 across pages; a scenario screen is drawn as a framed box with the screen's
-title, lines and buttons as text (or its text description, `alt`). The last
-page is an answer grid for staff: the correct option of every question.
+title, lines and buttons as text (or its text description, `alt`). The
+answer grid for staff (the correct option of every question) is a document of
+its own: copies of the test are printed for learners, and must not carry it.
 """
 
 from typing import Any
@@ -183,15 +184,26 @@ def _answer_grid(pdf: FPDF, form: Form, versions: list[ItemVersion]) -> None:
         pdf.ln(10)
 
 
-def form_pdf(form: Form) -> bytes:
-    versions = [
+def _versions(form: Form) -> list[ItemVersion]:
+    return [
         row.item_version
         for row in form.form_items.select_related("item_version").order_by("position")
     ]
+
+
+def form_pdf(form: Form) -> bytes:
+    """The test for learners: every question, no answers."""
+    versions = _versions(form)
     pdf = _pdf(form.name)
     pdf.add_page()
     _header(pdf, form)
     for number, version in enumerate(versions, start=1):
         _question(pdf, number, version)
-    _answer_grid(pdf, form, versions)
+    return bytes(pdf.output())
+
+
+def answer_key_pdf(form: Form) -> bytes:
+    """The answer grid alone, for staff."""
+    pdf = _pdf(form.name)
+    _answer_grid(pdf, form, _versions(form))
     return bytes(pdf.output())

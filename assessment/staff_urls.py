@@ -15,4 +15,5 @@ urlpatterns = [
     path("classes/<int:class_id>/sittings/<int:diagnostic_id>/finish/",
          staff_views.finish_view, name="finish"),
     path("forms/<slug:key>.pdf", staff_views.form_pdf_view, name="form-pdf"),
+    path("forms/<slug:key>/answers.pdf", staff_views.form_key_pdf_view, name="form-key-pdf"),
 ]

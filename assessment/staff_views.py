@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import is_national, role_grants
 from assessment import selectors
-from assessment.documents import form_pdf
+from assessment.documents import answer_key_pdf, form_pdf
 from assessment.forms import PaperForm, StartForm, paper_questions
 from assessment.models import Area, Diagnostic, DiagnosticStatus, Form, Purpose
 from assessment.services import (
@@ -291,4 +291,16 @@ def form_pdf_view(request: HttpRequest, key: str) -> HttpResponse:
     fixed = get_object_or_404(Form, key=key)
     response = HttpResponse(form_pdf(fixed), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="diagnostic-{fixed.key}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def form_key_pdf_view(request: HttpRequest, key: str) -> HttpResponse:
+    """The fixed form's answer grid, printed apart from the test handed to learners."""
+    if not _is_staff(request.user):
+        raise Http404
+    fixed = get_object_or_404(Form, key=key)
+    response = HttpResponse(answer_key_pdf(fixed), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="diagnostic-{fixed.key}-answers.pdf"'
     return response

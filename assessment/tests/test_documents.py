@@ -5,7 +5,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from assessment.documents import form_pdf, screen_parts
+from accounts.models import User
+from assessment.documents import answer_key_pdf, form_pdf, screen_parts
 from assessment.models import ItemVersion
 from assessment.testing import fixed_form, small_bank
 
@@ -23,7 +24,7 @@ def pdf_text(data: bytes) -> tuple[str, int]:
     return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
 
 
-def test_it_prints_every_question_and_an_answer_grid():
+def test_it_prints_every_question_without_the_answers():
     versions = small_bank()
     ItemVersion.objects.filter(pk=versions[0].pk).update(screen=SCREEN)
     form = fixed_form(versions, key="standard", size=20)
@@ -33,9 +34,19 @@ def test_it_prints_every_question_and_an_answer_grid():
         assert fi.item_version.stem.replace(" ", "") in compact
     assert "링크열기" in compact and "택배" in compact  # the screen is drawn as text
     assert "①" in text and "④" not in text  # the bank's questions have three options
+    # Copies are printed for learners: the answers are in a document of their own.
+    assert "Answer grid" not in text and "정답" not in text
+    # 20 questions in large print: several pages, not one per question.
+    assert 2 <= pages <= 11
+
+
+def test_the_answer_key_is_a_document_of_its_own():
+    versions = small_bank()
+    form = fixed_form(versions, key="standard", size=12)
+    text, pages = pdf_text(answer_key_pdf(form))
     assert "Answer grid" in text or "정답" in text
-    # 20 questions in large print: several pages, plus the grid; not one per question.
-    assert 3 <= pages <= 12
+    assert pages == 1
+    assert versions[0].stem not in text
 
 
 def test_a_screen_without_elements_falls_back_to_its_description():
@@ -52,3 +63,17 @@ def test_staff_print_it_and_others_are_sent_away(client, people):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert client.get("/staff/assessment/forms/nope.pdf").status_code == 404
     assert form.name.replace(" ", "") in pdf_text(response.content)[0].replace(" ", "")
+
+
+def test_staff_print_the_answer_key_and_others_are_sent_away(client, people):
+    fixed_form(small_bank(per_area=2), key="standard")
+    url = "/staff/assessment/forms/standard/answers.pdf"
+    assert client.get(url).status_code == 302
+    client.force_login(User.objects.create_user(username="no-role", password="x" * 16))
+    assert client.get(url).status_code == 404
+    client.force_login(people.instructor)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)[0]
+    assert "Answer grid" in text or "정답" in text
+    assert client.get("/staff/assessment/forms/nope/answers.pdf").status_code == 404
