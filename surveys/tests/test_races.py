@@ -14,9 +14,15 @@ from django.utils import timezone
 
 from accounts.testing import KEEP_REGIONS
 from notifications.models import MessageKind, OutboxMessage
-from surveys.models import SurveyInvitation, SurveyKind
-from surveys.services import FOLLOW_UP_DAYS, course_end_invitations, followups_send
-from surveys.testing import finished_class
+from surveys.models import AnsweredVia, SurveyInvitation, SurveyKind, SurveyResponse
+from surveys.services import (
+    FOLLOW_UP_DAYS,
+    Submitted,
+    course_end_invitations,
+    followups_send,
+    survey_submit,
+)
+from surveys.testing import GOOD, finished_class
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=KEEP_REGIONS)
 
@@ -67,3 +73,19 @@ def test_two_runs_at_once_send_each_learner_one_link(threads_db, kind, days_ago,
     messages = OutboxMessage.objects.filter(kind=sms)
     assert messages.count() == len(applications)
     assert not messages.values("application").annotate(n=Count("id")).filter(n__gt=1).exists()
+
+
+def test_the_same_answers_sent_twice_at_once_make_one_response(threads_db):
+    _course_class, (application, *_rest) = finished_class(threads_db, learners=1)
+
+    def submit() -> Submitted:
+        return survey_submit(
+            application=application, kind=SurveyKind.COURSE_END, answers=GOOD, comment="",
+            answered_via=AnsweredVia.PAPER, by=threads_db.manager,
+        )
+
+    results = at_once([submit for _ in range(3)])
+
+    assert all(isinstance(r, Submitted) for r in results), results
+    assert sorted(r.created for r in results) == [False, False, True]
+    assert SurveyResponse.objects.count() == 1
