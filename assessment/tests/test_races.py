@@ -19,8 +19,13 @@ from django.db import connection
 from accounts.testing import KEEP_REGIONS
 from assessment import services
 from assessment.models import Diagnostic, Mode, Purpose, Response
-from assessment.services import diagnostic_answer, diagnostic_next, diagnostic_start
-from assessment.testing import small_bank
+from assessment.services import (
+    diagnostic_answer,
+    diagnostic_next,
+    diagnostic_paper_enter,
+    diagnostic_start,
+)
+from assessment.testing import fixed_form, small_bank
 from enrollment.testing import apply, recruiting_class
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=KEEP_REGIONS)
@@ -115,3 +120,21 @@ def test_it_opens_one_sitting_when_a_course_test_is_started_twice_at_once(
 
     assert all(isinstance(r, int) for r in results), results
     assert set(results) == {Diagnostic.objects.get(application=application).pk}
+
+
+def test_it_saves_one_paper_sheet_when_it_is_entered_twice_at_once(threads_db):
+    form = fixed_form(small_bank(), size=5)
+    application = apply(recruiting_class(threads_db)).application
+
+    def enter() -> Any:
+        return diagnostic_paper_enter(
+            application=application, purpose=Purpose.PRE, form=form,
+            choices={position: "a" for position in range(1, 6)}, by=threads_db.manager,
+        )
+
+    results = at_once([enter for _ in range(2)])
+
+    saved = [r for r in results if isinstance(r, Diagnostic)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(saved) == 1 and len(refused) == 1, results
+    assert Diagnostic.objects.get().responses.count() == 5
