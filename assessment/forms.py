@@ -118,7 +118,10 @@ class PaperForm(forms.Form):
             )
         if len(tokens) != len(self.questions):
             raise ValidationError(
-                _("The test has %(expected)s questions, but %(given)s answers were typed."),
+                _(
+                    "The test has %(expected)s questions, but %(given)s answers were typed. "
+                    "Type one number for each question, and 0 where the learner gave no answer.",
+                ),
                 params={"expected": len(self.questions), "given": len(tokens)},
                 code="quick_count",
             )
