@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.scoping import is_national, role_grants
 from assessment.outcomes import Gain, gain_summary
 from stats.scopes import Scope, scoped_applications
-from surveys import outcomes
 from surveys.models import SurveyKind, SurveyResponse
+from surveys.selectors import survey_results
 
 
 def may_see_outcomes(user: Any) -> bool:
@@ -42,19 +42,20 @@ def _plain(value: Any) -> Any:
     return asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
 
 
-def _surveys(applications: Any) -> tuple[Any | None, Any | None]:
-    """Satisfaction and lasting use, from the surveys app's own summaries."""
+def _surveys(user: Any, applications: Any) -> tuple[Any | None, Any | None]:
+    """Satisfaction and lasting use, as much as the small-cell rule lets `user` see
+    (None: hidden; see surveys.selectors)."""
     responses = SurveyResponse.objects.filter(application__in=applications.values("pk"))
     return (
-        outcomes.satisfaction_summary(responses.filter(kind=SurveyKind.COURSE_END)),
-        outcomes.follow_up_summary(responses.filter(kind=SurveyKind.FOLLOW_UP)),
+        survey_results(user=user, responses=responses, kind=SurveyKind.COURSE_END).satisfaction,
+        survey_results(user=user, responses=responses, kind=SurveyKind.FOLLOW_UP).follow_up,
     )
 
 
 def outcomes_report(*, user: Any, scope: Scope) -> Report:
     """Raises stats.scopes.OutOfScope for a place the user cannot see at all."""
     applications = scoped_applications(user, scope)
-    satisfaction, follow_up = _surveys(applications)
+    satisfaction, follow_up = _surveys(user, applications)
     note = "" if is_national(user) else _(
         "Only learners within your own area of responsibility are counted.")
     return Report(

@@ -2,7 +2,7 @@
 
 The staff page lists the class's confirmed learners (masked names) with
 whether they answered, never what. Its results are aggregates without names;
-an instructor or supporter sees them only from MIN_CELL answers on (the
+an instructor or supporter sees them only as surveys.selectors allows (the
 small-cell rule, docs/surveys.md). Entering paper answers and handing the
 tablet are for staff who may take the class's attendance; anyone else gets 404.
 """
@@ -18,15 +18,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.scoping import is_national
 from attendance.selectors import class_for_its_staff
 from attendance.services import confirmed_applications
 from classes.models import CourseClass
 from enrollment.models import Application
 from surveys.models import AnsweredVia, SurveyKind, SurveyResponse
-from surveys.outcomes import follow_up_summary, satisfaction_summary
 from surveys.questionnaire import MULTI, Questionnaire, questionnaire_get
+from surveys.selectors import MIN_CELL, class_survey_results
 from surveys.services import (
     OPEN_STATUSES,
     invitation_by_token,
@@ -34,11 +32,6 @@ from surveys.services import (
     survey_invite,
     survey_submit,
 )
-
-# Results of fewer answers than this are hidden from the class's instructor
-# and supporters: with fewer, they could guess who said what.
-MIN_CELL = 5
-
 
 # --- Forms (shared by the link, the tablet and paper entry) -------------------------
 
@@ -152,27 +145,13 @@ def _kind(request: HttpRequest) -> str:
     return kind
 
 
-def may_see_results(user: Any, course_class: CourseClass, n: int) -> bool:
-    """Managers, officers and national administrators always; the class's own
-    instructor and supporters from MIN_CELL answers on."""
-    if n >= MIN_CELL or is_national(user):
-        return True
-    overseeing = (Role.CENTER_MANAGER, Role.REGIONAL_OFFICER)
-    return CourseClass.objects.for_user(user, roles=overseeing).filter(pk=course_class.pk).exists()
-
-
-def _per_question(
-    questionnaire: Questionnaire, summary: Any, *, whole: bool,
-) -> list[tuple[Any, float | None, int | None]]:
-    """(question, mean, answers) rows. Questions may be skipped, so one of them can
-    have fewer answers than the whole survey: without `whole` (the class's own
-    instructor and supporters) its mean is hidden below MIN_CELL answers too."""
-    rows = []
-    for question in questionnaire.scored:
-        count = summary.per_question_n.get(question.key)
-        mean = summary.per_question.get(question.key)
-        rows.append((question, mean if whole or (count or 0) >= MIN_CELL else None, count))
-    return rows
+def _per_question(questionnaire: Questionnaire, summary: Any) -> list[tuple[Any, Any, Any]]:
+    """(question, mean, answers) rows; a mean the user may not see is None."""
+    return [
+        (question, summary.per_question.get(question.key),
+         summary.per_question_n.get(question.key))
+        for question in questionnaire.scored
+    ]
 
 
 @login_required
@@ -185,24 +164,18 @@ def class_view(request: HttpRequest, pk: int) -> HttpResponse:
     answered = {
         pk: labels[via] for pk, via in responses.values_list("application_id", "answered_via")
     }
-    summary = satisfaction_summary(responses) if kind == SurveyKind.COURSE_END else None
-    n = responses.count()
-    visible = may_see_results(request.user, course_class, n)
-    questionnaire = questionnaire_get(kind)
-    per_question = _per_question(
-        questionnaire, summary, whole=may_see_results(request.user, course_class, 0),
-    ) if summary else []
-    comments = (
-        sorted(c for c in responses.exclude(comment="").values_list("comment", flat=True))
-        if visible else []
-    )
+    results = class_survey_results(user=request.user, course_class=course_class, kind=kind)
+    summary = results.satisfaction
     return render(request, "surveys/class.html", {
         "class": course_class, "kind": kind, "kinds": SurveyKind.choices,
         "rows": [(application, answered.get(application.pk)) for application in applications],
-        "n": n, "summary": summary, "visible": visible, "min_cell": MIN_CELL,
-        "per_question": per_question, "comments": comments,
+        "n": len(answered), "summary": summary, "min_cell": MIN_CELL,
+        "visible": summary is not None or results.follow_up is not None,
+        "full": results.full, "opens_on": results.opens_on,
+        "per_question": _per_question(questionnaire_get(kind), summary) if summary else [],
+        "comments": results.comments,
         "open": course_class.status in OPEN_STATUSES[kind],
-        "follow": follow_up_summary(responses) if kind == SurveyKind.FOLLOW_UP else None,
+        "follow": results.follow_up,
     })
 
 

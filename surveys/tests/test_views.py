@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import AnsweredVia, SurveyInvitation, SurveyKind, SurveyResponse
+from surveys.selectors import MIN_CELL
 from surveys.services import survey_invite, survey_submit
-from surveys.testing import GOOD, finished_class
-from surveys.views import MIN_CELL
+from surveys.testing import GOOD, backdate, closed_class, finished_class
 
 pytestmark = pytest.mark.django_db
 
@@ -114,18 +114,20 @@ def test_outsiders_get_nothing(client, people):
 
 
 def test_an_instructor_sees_results_only_from_five_answers(client, people):
-    course_class, applications = finished_class(people, learners=MIN_CELL)
+    course_class, applications = closed_class(people, learners=MIN_CELL)
     answer_all(applications[: MIN_CELL - 1], people.manager, comment="비밀 의견")
+    backdate(course_class)
     login(client, people.instructor)
     hidden = client.get(class_url(course_class)).content.decode()
     assert "비밀 의견" not in hidden and "/ 100" not in hidden
     answer_all(applications[MIN_CELL - 1:], people.manager)
+    backdate(course_class)
     shown = client.get(class_url(course_class)).content.decode()
     assert "비밀 의견" in shown and "/ 100" in shown
 
 
 def test_an_instructor_sees_no_question_mean_of_fewer_than_five_answers(client, people):
-    course_class, applications = finished_class(people, learners=MIN_CELL)
+    course_class, applications = closed_class(people, learners=MIN_CELL)
     without_pace = {key: value for key, value in GOOD.items() if key != "pace"}
     for application in applications[1:]:
         survey_submit(application=application, kind=SurveyKind.COURSE_END,
@@ -135,11 +137,14 @@ def test_an_instructor_sees_no_question_mean_of_fewer_than_five_answers(client, 
     survey_submit(application=applications[0], kind=SurveyKind.COURSE_END,
                   answers={**GOOD, "pace": 1}, comment="", answered_via=AnsweredVia.PAPER,
                   by=people.manager)
+    backdate(course_class)
 
     def means(user):
         login(client, user)
         rows = client.get(class_url(course_class)).context["per_question"]
         return {question.key: mean for question, mean, _count in rows}
+
+    assert means(people.instructor)["content"] == 5
 
     assert means(people.instructor)["pace"] is None
     assert means(people.instructor)["content"] == 5
