@@ -218,14 +218,16 @@ def _application_for(staff: User | None, application_id: int | None) -> Applicat
 
 @router.post(
     "/diagnostics",
-    response={201: StartOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: StartOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+              429: ErrorOut},
     openapi_extra=BEARER_OR_PUBLIC,
     summary="Start a diagnostic",
 )
 def diagnostic_start_endpoint(request: HttpRequest, payload: StartIn) -> HttpResponse:
     """Start a sitting taken on a phone or tablet; answers the first question.
 
-    A **placement** test needs no token (it is anonymous). A **pre**- or
+    A **placement** test needs no token (it is anonymous; an address may start
+    PLACEMENT_MAX_STARTS an hour, then 429 `too_many_starts`). A **pre**- or
     **post**-test belongs to a confirmed application and needs a staff Bearer
     token of someone who runs the class's tests; starting one that is already
     open returns it (with `resume_code` null: continue with the token).
@@ -251,6 +253,12 @@ def diagnostic_start_endpoint(request: HttpRequest, payload: StartIn) -> HttpRes
         application = _application_for(staff, payload.application_id)
         if application is None:
             return not_found()
+    elif staff is None and not resume_limit.placement_may_start(request):
+        return refused(
+            _("Many tests were started from this place in the last hour. "
+              "Please try again in a while."),
+            429, "too_many_starts",
+        )
     try:
         started = diagnostic_start(
             purpose=payload.purpose, mode=payload.mode, application=application, form=form,

@@ -111,6 +111,12 @@ def placement(request: HttpRequest) -> HttpResponse:
         return render(request, "assessment/take/start.html", {
             "max_items": services.RULES.max_items,
         })
+    if not resume_limit.placement_may_start(request):
+        return render(request, "assessment/take/start.html", {
+            "max_items": services.RULES.max_items,
+            "error": _("Many tests were started from this place in the last hour. "
+                       "Please try again in a while."),
+        }, status=429)
     started = services.diagnostic_start(
         purpose=Purpose.PLACEMENT, mode=Mode.ADAPTIVE, taken_via=TakenVia.SELF,
     )

@@ -226,3 +226,18 @@ def test_a_form_key_with_a_nul_character_is_refused_not_a_crash(client, people, 
     }, **headers)
     assert paper.status_code == 422 and paper.json()["code"] == "invalid_form"
     assert not Diagnostic.objects.exists()
+
+
+def test_it_limits_anonymous_placement_starts_per_address(client, bank, monkeypatch):
+    from assessment import resume_limit
+
+    monkeypatch.setattr(resume_limit, "PLACEMENT_MAX_STARTS", 2)
+    for _ in range(2):
+        assert post(client, "/diagnostics", {"purpose": "placement"}).status_code == 201
+    refused = post(client, "/diagnostics", {"purpose": "placement"})
+    assert refused.status_code == 429 and refused.json()["code"] == "too_many_starts"
+    assert refused.json()["message"]
+    assert Diagnostic.objects.count() == 2
+    # The page counts against the same address.
+    assert client.post("/diagnostic/placement/").status_code == 429
+    assert Diagnostic.objects.count() == 2

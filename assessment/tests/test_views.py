@@ -290,3 +290,12 @@ def test_it_points_a_course_test_result_to_the_next_step(bank, people, client):
     # Handed over on the centre's tablet: staff take it back to the class.
     client.force_login(people.instructor)
     assert f'href="{staff_class}"' in client.get(result).content.decode()
+
+
+def test_it_limits_placement_starts_per_address(bank, client, monkeypatch):
+    monkeypatch.setattr(resume_limit, "PLACEMENT_MAX_STARTS", 2)
+    start_placement(client)
+    start_placement(Client())
+    refused = Client().post(PLACEMENT)
+    assert refused.status_code == 429 and refused.context["error"]
+    assert Diagnostic.objects.count() == 2
