@@ -16,9 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.handover import handover_start
 from accounts.scoping import is_national, role_grants
 from assessment import selectors
 from assessment.documents import answer_key_pdf, form_pdf
@@ -200,6 +202,9 @@ def start_view(request: HttpRequest, class_id: int, application_id: int) -> Http
         _errors(request, error)
         return redirect("assessment_staff:class", class_id=course_class.pk)
     selectors.session_allow(request, started.diagnostic)
+    handover_start(
+        request, return_to=reverse("assessment_staff:class", kwargs={"class_id": course_class.pk}),
+    )
     return redirect("assessment:take", pk=started.diagnostic.pk)
 
 

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # A class locked for too long: HTTP 503 "잠시 후 다시 시도해 주세요", never a 500.
     "enrollment.middleware.EnrollmentBusyMiddleware",
+    # A staff tablet handed to a learner: staff pages locked (accounts/handover.py).
+    "accounts.handover.HandoverMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import views as accounts_views
 from api.api import api
 
 admin.site.site_header = _("Digital Learning Centre administration")
@@ -15,6 +16,8 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("", include("assessment.urls")),
     path("", include("surveys.urls")),
+    # A staff tablet handed to a learner: the staff password unlocks it (accounts/handover.py).
+    path("handover/return/", accounts_views.handover_return, name="accounts-handover-return"),
     path("staff/", include("accounts.urls")),
     path("staff/classes/", include("classes.urls")),
     path("staff/enrollment/", include("enrollment.staff_urls")),

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.handover import handover_start
 from attendance.selectors import class_for_its_staff
 from attendance.services import confirmed_applications
 from classes.models import CourseClass
@@ -217,6 +218,8 @@ def tablet_view(request: HttpRequest, pk: int, application_pk: int) -> HttpRespo
     course_class = _class(request, pk)
     application = _application(course_class, application_pk)
     kind = _kind(request)
+    # Only this page keeps the staff login until the password is given again.
+    handover_start(request, return_to=_class_url(course_class, kind), allowed=(request.path,))
     if SurveyResponse.objects.filter(application=application, kind=kind).exists():
         return render(request, "surveys/thanks.html", {"class": course_class, "tablet": True})
     chosen: dict[str, Any] = {}

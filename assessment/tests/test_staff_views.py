@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.handover import HANDOVER_KEY
 from assessment.models import Diagnostic, DiagnosticStatus, Mode, Purpose, Response, TakenVia
 from assessment.selectors import SESSION_KEY
 from assessment.services import diagnostic_answer, diagnostic_next, diagnostic_start
@@ -184,6 +185,9 @@ def test_the_hand_over_continues_an_open_fixed_sitting(client, people, setup):
     client.force_login(people.instructor)
     url = class_url(course_class, f"start/{first.pk}/")
     client.post(url, {"purpose": "post", "how": "standard"})
+    session = client.session
+    del session[HANDOVER_KEY]  # staff took the tablet back
+    session.save()
     client.post(url, {"purpose": "post", "how": "standard"})
     diagnostic = Diagnostic.objects.get()
     assert diagnostic.form == form and diagnostic.purpose == Purpose.POST

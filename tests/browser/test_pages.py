@@ -75,6 +75,8 @@ PAGES += [
     f"{SURVEY_RUNNING} > a[href$='/paper/?kind=course_end']",
     f"{SURVEY_RUNNING} > a[href$='/tablet/?kind=course_end']",
 ]
+# A staff tablet handed to a learner: the page that asks for the staff password.
+PAGES += ["handover-return"]
 VIEWS = {
     "desktop": {"width": 1280},
     "xlarge-high-contrast": {"width": 1280, "display": "xlarge.high"},
@@ -112,6 +114,10 @@ def open_named(page: Page, site: Site, name: str) -> None:
     elif name == "staff-desk":
         assert log_in(page, site.username, site.password) == 200
         assert page.url == f"{site.url}/staff/", f"login as {site.username} failed"
+    elif name == "handover-return":
+        open_staff_page(page, site, f"{SURVEY_RUNNING} > a[href$='/tablet/?kind=course_end']")
+        page.goto("/staff/")
+        assert page.url.endswith("/handover/return/"), page.url
     elif name.startswith("staff:"):
         open_staff_page(page, site, name)
     elif name in ("finder-class", "finder-apply"):
