@@ -84,3 +84,11 @@ def test_the_survey_tablet_keeps_only_its_own_page(client, people):
     assert client.get(f"/staff/surveys/classes/{course_class.pk}/")["Location"] == RETURN
     unlocked = client.post(RETURN, {"password": PASSWORD})
     assert unlocked["Location"] == f"/staff/surveys/classes/{course_class.pk}/?kind=course_end"
+
+
+def test_wrong_passwords_are_counted_and_lock_out_like_the_login(client, handed_test, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(RETURN, {"password": "guess"}).status_code == 422
+    assert client.post(RETURN, {"password": "guess"}).status_code == 429
+    assert client.post(RETURN, {"password": PASSWORD}).status_code == 429
+    assert client.session.get(HANDOVER_KEY)
