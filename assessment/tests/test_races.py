@@ -107,8 +107,12 @@ def test_it_opens_one_sitting_when_a_course_test_is_started_twice_at_once(
     small_bank()
     # A slow moment inside the first start's transaction lets the second one in.
     write_audit = services.audit_record
-    monkeypatch.setattr(services, "audit_record",
-                        lambda **kwargs: (time.sleep(0.2), write_audit(**kwargs))[1])
+
+    def slow_audit(**kwargs: Any) -> Any:
+        time.sleep(0.2)
+        return write_audit(**kwargs)
+
+    monkeypatch.setattr(services, "audit_record", slow_audit)
     application = apply(recruiting_class(threads_db)).application
 
     def start() -> Any:

@@ -139,7 +139,7 @@ def test_it_applies_by_keyboard_alone(
     page.keyboard.press("Tab")
     page.keyboard.type(phone)
     press(page)
-    assert page.locator(".status-box").is_visible()
+    assert page.locator(".status-box[aria-labelledby=status-title]").is_visible()
     check_axe()
 
     tab_to(page, "a[href='/my-application/cancel/']")
