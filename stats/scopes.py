@@ -57,9 +57,13 @@ class Part:
 class Scope:
     parts: tuple[Part, ...]
 
+    # False when the reader's own area bounds the figures (anyone not national).
+    nationwide: bool = True
+
     @property
     def label(self) -> str:
-        return " · ".join(part.label for part in self.parts) or _("Nationwide")
+        everything = _("Nationwide") if self.nationwide else _("All of your area")
+        return " · ".join(part.label for part in self.parts) or everything
 
     @property
     def query(self) -> str:

@@ -1,6 +1,6 @@
 """The outcome figures for a scope, read once for the API, the page and the Excel file."""
 
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -59,7 +59,7 @@ def outcomes_report(*, user: Any, scope: Scope) -> Report:
     note = "" if is_national(user) else _(
         "Only learners within your own area of responsibility are counted.")
     return Report(
-        scope=scope,
+        scope=replace(scope, nationwide=is_national(user)),
         enrollments=applications.count(),
         learners=applications.values("learner_id").distinct().count(),
         competency=gain_summary(applications),

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from accounts.models import User
 from accounts.testing import GANGNAM, PASSWORD
 from assessment.outcomes import gain_summary
-from stats.scopes import scope_parse, scoped_applications
+from stats.scopes import Scope, scope_parse, scoped_applications
 
 pytestmark = pytest.mark.django_db
 URL = "/staff/outcomes/"
@@ -64,3 +64,10 @@ def test_it_downloads_the_same_numbers_as_excel(client, people, classes):
             line.mean_diff, line.ci_low, line.ci_high, line.effect_size, line.moved_up_pct,
         ]
     assert sheet["B2"].value == 6  # enrollments in 서울
+
+
+def test_it_names_the_readers_own_area_rather_than_the_nation(client, people, classes):
+    own = login(client, people.manager).get(URL).context["report"]
+    everything = login(client, people.national).get(URL).context["report"]
+    assert str(own.scope.label) != str(everything.scope.label)
+    assert own.scope.label == Scope((), nationwide=False).label
