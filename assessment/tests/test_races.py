@@ -7,14 +7,12 @@ Each thread has its own connection (`threads_db` moves the SQLite test
 database to a file for the test's duration).
 """
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from accounts.testing import KEEP_REGIONS
 from assessment import services
@@ -27,36 +25,9 @@ from assessment.services import (
 )
 from assessment.testing import fixed_form, small_bank
 from enrollment.testing import apply, recruiting_class
+from lib.testing import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=KEEP_REGIONS)
-
-
-def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run each call in its own thread, released together; results or raised errors."""
-    results: list[Any] = []
-    lock = threading.Lock()
-    start = threading.Barrier(len(calls))
-
-    def worker(call: Callable[[], Any]) -> None:
-        try:
-            connection.ensure_connection()
-            start.wait(timeout=30)
-            try:
-                result = call()
-            except BaseException as error:  # reported to the test
-                result = error
-            with lock:
-                results.append(result)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def _sitting() -> tuple[Diagnostic, Any]:

@@ -2,17 +2,14 @@
 still gets one link and one text message. Each thread has its own connection
 (`threads_db` moves the SQLite test database to a file for the test's duration)."""
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
 from accounts.testing import KEEP_REGIONS
+from lib.testing import at_once
 from notifications.models import MessageKind, OutboxMessage
 from surveys.models import AnsweredVia, SurveyInvitation, SurveyKind, SurveyResponse
 from surveys.services import (
@@ -25,34 +22,6 @@ from surveys.services import (
 from surveys.testing import GOOD, finished_class
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=KEEP_REGIONS)
-
-
-def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run each call in its own thread, released together; results or raised errors."""
-    results: list[Any] = []
-    lock = threading.Lock()
-    start = threading.Barrier(len(calls))
-
-    def worker(call: Callable[[], Any]) -> None:
-        try:
-            connection.ensure_connection()
-            start.wait(timeout=30)
-            try:
-                result = call()
-            except BaseException as error:  # reported to the test
-                result = error
-            with lock:
-                results.append(result)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 @pytest.mark.parametrize(("kind", "days_ago", "send", "sms"), [
