@@ -53,7 +53,7 @@ from assessment.models import (
 )
 from attendance.models import Certificate
 from classes.models import ClassStatus, CourseClass
-from demo.seeding import DemoContext
+from demo.seeding import DemoContext, in_chunks
 from enrollment.models import Application, ApplicationStatus
 
 ORDER = 70
@@ -205,12 +205,7 @@ def _classes(context: DemoContext) -> Iterator[list[CourseClass]]:
         CourseClass.objects.filter(status__in=[ClassStatus.RUNNING, ClassStatus.FINISHED])
         .exclude(pk__in=tested).order_by("pk")
     )
-    last = 0
-    while True:
-        chunk = list(classes.filter(pk__gt=last)[:CHUNK])
-        if not chunk:
-            return
-        last = chunk[-1].pk
+    for chunk in in_chunks(classes, CHUNK):
         yield [c for c in chunk if _uses_tests(c, CLASS_SHARE[context.scale])]
 
 

@@ -21,7 +21,7 @@ from attendance.services import (
     verification_code_new,
 )
 from classes.models import ClassSession, ClassStatus, CourseClass
-from demo.seeding import DemoContext
+from demo.seeding import DemoContext, in_chunks
 from enrollment.models import Application, ApplicationStatus
 
 ORDER = 60
@@ -34,13 +34,7 @@ def _classes(context: DemoContext) -> Iterator[list[CourseClass]]:
         CourseClass.objects.filter(status__in=[ClassStatus.RUNNING, ClassStatus.FINISHED])
         .exclude(pk__in=marked).select_related("course").order_by("pk")
     )
-    last = 0
-    while True:
-        chunk = list(classes.filter(pk__gt=last)[:CHUNK])
-        if not chunk:
-            return
-        last = chunk[-1].pk
-        yield chunk
+    yield from in_chunks(classes, CHUNK)
 
 
 def _presence(context: DemoContext) -> str:

@@ -8,11 +8,12 @@ nothing the second time).
 """
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
 from types import ModuleType
-from typing import Literal
+from typing import Any, Literal
 
 from django.apps import apps
 
@@ -41,3 +42,14 @@ def demo_seed(*, scale: Scale, seed: int) -> DemoContext:
     for module in demo_modules():
         module.seed(context)
     return context
+
+
+def in_chunks(queryset: Any, size: int) -> Iterator[list[Any]]:
+    """The rows of a queryset ordered by pk, `size` at a time (keyset paging, no OFFSET)."""
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not chunk:
+            return
+        last = chunk[-1].pk
+        yield chunk

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from classes.models import ClassStatus, CourseClass
-from demo.seeding import DemoContext
+from demo.seeding import DemoContext, in_chunks
 from enrollment.models import Application, ApplicationStatus
 from enrollment.services import manage_code_hash, manage_code_new
 from learners.models import Channel, Consent, ConsentKind, Learner, Sex
@@ -90,13 +90,7 @@ def _applied_at(context: DemoContext, course_class: CourseClass) -> datetime:
 def _classes() -> Iterator[list[CourseClass]]:
     taken = Application.objects.values("course_class_id")
     classes = CourseClass.objects.exclude(pk__in=taken).order_by("pk")
-    last = 0
-    while True:
-        chunk = list(classes.filter(pk__gt=last)[:CHUNK])
-        if not chunk:
-            return
-        last = chunk[-1].pk
-        yield chunk
+    yield from in_chunks(classes, CHUNK)
 
 
 class _People:

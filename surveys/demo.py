@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from attendance.models import Certificate
 from classes.models import ClassStatus, CourseClass
-from demo.seeding import DemoContext
+from demo.seeding import DemoContext, in_chunks
 from enrollment.models import Application, ApplicationStatus
 from surveys.models import AnsweredVia, SurveyInvitation, SurveyKind, SurveyResponse
 from surveys.questionnaire import questionnaire_get
@@ -62,13 +62,7 @@ def _classes(kind: str, *, ended_before: Any) -> Iterator[list[CourseClass]]:
         CourseClass.objects.filter(status=ClassStatus.FINISHED, last_date__lte=ended_before)
         .exclude(pk__in=answered).select_related("course").order_by("pk")
     )
-    last = 0
-    while True:
-        chunk = list(classes.filter(pk__gt=last)[:CHUNK])
-        if not chunk:
-            return
-        last = chunk[-1].pk
-        yield chunk
+    yield from in_chunks(classes, CHUNK)
 
 
 def _when(context: DemoContext, day: Any, later_days: int) -> datetime:
