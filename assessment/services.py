@@ -88,7 +88,7 @@ class Started:
     resume_code: str | None
 
 
-def _clean_code(code: str) -> str:
+def resume_code_clean(code: str) -> str:
     """A code as typed ("abcd-2345", "ABCD 2345") in its stored spelling."""
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
@@ -168,7 +168,7 @@ def _start(
 
 def resume_code_matches(diagnostic: Diagnostic, code: str) -> bool:
     """Whether `code` is the resume code of this self-taken sitting (any status)."""
-    cleaned = _clean_code(code)
+    cleaned = resume_code_clean(code)
     if not diagnostic.resume_code_hash or len(cleaned) != RESUME_CODE_LENGTH:
         return False
     return hmac.compare_digest(_hash(cleaned), diagnostic.resume_code_hash)
@@ -176,7 +176,7 @@ def resume_code_matches(diagnostic: Diagnostic, code: str) -> bool:
 
 def diagnostic_by_resume_code(code: str) -> Diagnostic | None:
     """The open self-taken sitting this code continues, if any."""
-    cleaned = _clean_code(code)
+    cleaned = resume_code_clean(code)
     if len(cleaned) != RESUME_CODE_LENGTH:
         return None
     return Diagnostic.objects.filter(

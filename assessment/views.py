@@ -53,7 +53,7 @@ class ResumeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = "".join(ch for ch in str(self.cleaned_data["code"]).upper() if ch.isalnum())
+        code = services.resume_code_clean(str(self.cleaned_data["code"]))
         if len(code) != services.RESUME_CODE_LENGTH:
             raise ValidationError(
                 _("The number has 8 letters and numbers. Please check what you wrote down."),
