@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "attendance",
     "assessment",
     "surveys",
+    "kiosk",
     "stats",
     "finder",
     "pages",
