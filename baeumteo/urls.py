@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("", include("assessment.urls")),
     path("", include("surveys.urls")),
+    path("", include("kiosk.urls")),
     # A staff tablet handed to a learner: the staff password unlocks it (accounts/handover.py).
     path("handover/return/", accounts_views.handover_return, name="accounts-handover-return"),
     path("staff/", include("accounts.urls")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("staff/learners/", include("learners.urls")),
     path("staff/", include("stats.urls")),
     path("staff/assessment/", include("assessment.staff_urls")),
+    path("staff/kiosk/", include("kiosk.staff_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
