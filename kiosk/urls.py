@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from importlib import import_module
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -6,9 +9,8 @@ from kiosk import views
 
 def _service_worker(request: HttpRequest) -> HttpResponse:
     # kiosk.offline (the service worker) is its own module; imported on use.
-    from kiosk import offline
-
-    return offline.service_worker(request)
+    view: Callable[[HttpRequest], HttpResponse] = import_module("kiosk.offline").service_worker
+    return view(request)
 
 
 urlpatterns = [
