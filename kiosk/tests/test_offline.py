@@ -1,6 +1,7 @@
 """The service worker's script: its headers, what it keeps, and when its cache is renewed."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ def worker_of(client: Client) -> tuple[dict[str, Any], str]:
 
 
 @pytest.fixture
-def hashed_statics(tmp_path: Path) -> dict[str, str]:
+def hashed_statics(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A deployment's manifest (as collectstatic writes it), without the kiosk's progress.js."""
     names = [name for name in offline.PAGE_STATICS if name != "kiosk/progress.js"]
     paths = {name: name.replace(".", ".0123456789ab.", 1) for name in names}
