@@ -32,6 +32,7 @@ PAGE_STATICS = (
     "vendor/htmx/htmx.min.js",
     "js/base.js",
     "kiosk/kiosk.css",
+    "kiosk/pages.css",
     "kiosk/kiosk.js",
     "kiosk/register-sw.js",
     "kiosk/progress.js",
