@@ -16,6 +16,7 @@ from centers.api import router as centers_router
 from classes.api import router as classes_router
 from enrollment.api import install_exception_handlers
 from enrollment.api import router as enrollment_router
+from kiosk.api import router as kiosk_router
 from regions.api import router as regions_router
 from stats.api import router as stats_router
 from surveys.api import router as surveys_router
@@ -79,6 +80,7 @@ api.add_router("/regions", regions_router)
 api.add_router("/centers", centers_router)
 api.add_router("/classes", classes_router)
 api.add_router("/stats", stats_router)
+api.add_router("/kiosk", kiosk_router)
 api.add_router("/", assessment_router)
 api.add_router("/", enrollment_router)
 api.add_router("/", surveys_router)

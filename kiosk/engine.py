@@ -35,6 +35,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
+# The assessment's item bank files (assessment.item_bank); a scenario's `items` name their keys.
+ITEM_DIR = Path(__file__).resolve().parent.parent / "assessment" / "data" / "items"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 # A scenario whose machine has more states than this is too big to check (and to learn).
@@ -356,7 +358,9 @@ def scenario_problems(scenario: Scenario) -> list[str]:
         rules = Machine(scenario)
     except ScenarioError as error:
         return [str(error)]
-    return _text_problems(scenario, rules) + _graph_problems(scenario, rules)
+    return _text_problems(scenario, rules) + _item_problems(scenario) + _graph_problems(
+        scenario, rules,
+    )
 
 
 def _duplicates(ids: list[str]) -> list[str]:
@@ -415,6 +419,24 @@ def _text_problems(scenario: Scenario, rules: Machine) -> list[str]:
                     problems.append(f"{where}: on the way to the goal, so it needs a hint")
             elif not element.free and not element.help.strip():
                 problems.append(f"{where}: never on the way, so it needs help (what it does)")
+    return problems
+
+
+@cache
+def item_keys(directory: Path = ITEM_DIR) -> frozenset[str]:
+    """The keys of every assessment item in the bank files (read as plain JSON)."""
+    keys: set[str] = set()
+    for path in sorted(directory.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        keys.update(str(item["key"]) for item in data.get("items", ()) if "key" in item)
+    return frozenset(keys)
+
+
+def _item_problems(scenario: Scenario, directory: Path = ITEM_DIR) -> list[str]:
+    known = item_keys(directory)
+    problems = [f"items: {key!r} is not an assessment item (assessment/data/items)"
+                for key in scenario.items if key not in known]
+    problems += [f"items: {key!r} is named twice" for key in _duplicates(list(scenario.items))]
     return problems
 
 

@@ -1,10 +1,67 @@
-"""Practice pages (work in progress: URL plumbing first)."""
+"""The practice pages: choose a machine, choose how, play; progress; the class page for staff.
 
+Practice is linked to a learner only when this browser has the learner's
+application open (`practice_application`): the learner opened "my
+application" with code and phone, or staff handed their tablet over from the
+class page ("practise as this learner"). Anyone else practises anonymously:
+attempts stay on the device (the play page's script), and the progress page
+asks the server to count them without storing anything.
+"""
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kiosk import engine
+from accounts.handover import handover_start, handover_state
+from attendance.selectors import class_for_its_staff
+from attendance.services import confirmed_applications
+from classes.models import CourseClass
+from enrollment.models import Application
+from enrollment.views import managed_application
+from kiosk import engine, selectors
+from kiosk.models import Attempt, PracticeMode
+from kiosk.services import attempt_record
+from privacy.services import client_ip
+
+APPLICATION_KEY = "kiosk-application"
+# A practice record is at most MAX_EVENTS short events; a body beyond this is not one.
+MAX_BODY = 400_000
+# Device attempts the progress page counts at once (the newest the device sends).
+MAX_DEVICE_ATTEMPTS = 300
+MAX_PROGRESS_BODY = 4_000_000
+# Sends per browser (session or address) in SYNC_WINDOW seconds: a device coming
+# back online sends what it kept, one request per attempt.
+SYNC_LIMIT = 300
+SYNC_WINDOW = 10 * 60
+
+
+def practice_application(request: HttpRequest) -> Application | None:
+    """The application practice on this browser counts for, if any."""
+    managed = managed_application(request)
+    if managed is not None:
+        return managed
+    handed = request.session.get(APPLICATION_KEY)
+    state = handover_state(request)
+    if not isinstance(handed, dict) or state is None:
+        # Staff took the tablet back (or never handed it over): practice is anonymous again.
+        request.session.pop(APPLICATION_KEY, None)
+        return None
+    if state.get("return_to") != handed.get("return_to"):
+        return None
+    return (
+        Application.objects.select_related("learner", "course_class__center")
+        .filter(pk=handed.get("application")).first()
+    )
 
 
 def _scenario_or_404(slug: str) -> engine.Scenario:
@@ -14,14 +71,42 @@ def _scenario_or_404(slug: str) -> engine.Scenario:
     return scenario
 
 
+# --- Learner pages -------------------------------------------------------------------
+
+
+@require_GET
 def scenario_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "kiosk/list.html", {"scenarios": engine.scenarios().values()})
+    every = list(engine.scenarios().values())
+    groups = [
+        (_("Kiosks"), [s for s in every if s.kind == "kiosk"]),
+        (_("Phone apps"), [s for s in every if s.kind == "app"]),
+    ]
+    return render(request, "kiosk/list.html", {
+        "groups": [(title, found) for title, found in groups if found],
+        "application": practice_application(request),
+    })
 
 
+@require_GET
 def scenario_start(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "kiosk/start.html", {"scenario": _scenario_or_404(slug)})
+    scenario = _scenario_or_404(slug)
+    play_url = reverse("kiosk-play", args=[scenario.slug])
+    modes = [
+        (PracticeMode.GUIDED, _("The next button lights up and a voice says what to do. "
+                                "Nothing can go wrong.")),
+        (PracticeMode.PRACTICE, _("You press the buttons yourself. Ask for a hint whenever "
+                                  "you like; a wrong press is explained kindly.")),
+        (PracticeMode.REAL, _("Like the real machine: no hints, the buttons move about, and "
+                              "it starts over if you wait too long.")),
+    ]
+    return render(request, "kiosk/start.html", {
+        "scenario": scenario, "play_url": play_url,
+        "modes": [(mode.value, mode.label, text) for mode, text in modes],
+        "application": practice_application(request),
+    })
 
 
+@require_GET
 def play(request: HttpRequest, slug: str) -> HttpResponse:
     scenario = _scenario_or_404(slug)
     return render(request, "kiosk/play.html", {
@@ -31,17 +116,128 @@ def play(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
+def _refused(message: str, status: int = 400, **extra: Any) -> JsonResponse:
+    return JsonResponse({"message": message, **extra}, status=status)
+
+
+def _over_sync_limit(request: HttpRequest) -> bool:
+    key = f"kiosk-sync:{request.session.session_key or client_ip(request)}"
+    cache.add(key, 0, SYNC_WINDOW)
+    try:
+        return cache.incr(key) > SYNC_LIMIT
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, SYNC_WINDOW)
+        return False
+
+
+def _json_body(request: HttpRequest, limit: int) -> Any:
+    if int(request.headers.get("Content-Length") or 0) > limit or len(request.body) > limit:
+        raise ValueError("too long")
+    return json.loads(request.body)
+
+
+def _sent_attempt(data: Any) -> dict[str, Any]:
+    """The service's arguments from the JSON the play page sends; ValueError when it is not one."""
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    started_at = datetime.fromisoformat(str(data["started_at"]))
+    if started_at.tzinfo is None:
+        raise ValueError("no offset")
+    seed = data.get("seed", 0)
+    if not isinstance(seed, int) or not 0 <= seed < 2**31:
+        raise ValueError("seed")
+    return {
+        "attempt_id": uuid.UUID(str(data["id"])), "scenario": str(data["scenario"]),
+        "mode": str(data["mode"]), "barrier_free": data.get("barrier_free") is True,
+        "seed": seed, "started_at": started_at, "events": data["events"],
+    }
+
+
+def _counts(attempt: Attempt) -> dict[str, Any]:
+    return {
+        "id": str(attempt.pk), "goal_reached": attempt.goal_reached,
+        "wrong_taps": attempt.wrong_taps, "hints": attempt.hints, "timeouts": attempt.timeouts,
+        "steps": attempt.steps, "seconds": attempt.seconds,
+    }
+
+
+@require_POST
 def attempt_sync(request: HttpRequest) -> HttpResponse:
-    return JsonResponse({"anonymous": True, "message": ""}, status=403)
+    """Store an attempt the play page sends (JSON); see the contract in docs/kiosk.md."""
+    application = practice_application(request)
+    if application is None:
+        return _refused(_("This practice is kept on this device only."), 403, anonymous=True)
+    if _over_sync_limit(request):
+        return _refused(_("Too many practice records at once. Please try again later."), 429)
+    try:
+        sent = _sent_attempt(_json_body(request, MAX_BODY))
+    except (ValueError, KeyError, TypeError):
+        return _refused(_("This practice record is not complete."))
+    existed = Attempt.objects.filter(pk=sent["attempt_id"]).exists()
+    try:
+        attempt = attempt_record(application=application, **sent)
+    except ValidationError as error:
+        return _refused(" ".join(error.messages))
+    return JsonResponse(_counts(attempt), status=200 if existed else 201)
 
 
+@require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
-    return render(request, "kiosk/progress.html", {})
+    """GET: the linked learner's progress (or the page that asks for the device's).
+
+    POST (JSON list of the device's attempts): the progress fragment; nothing is stored.
+    """
+    if request.method == "POST":
+        try:
+            raw = _json_body(request, MAX_PROGRESS_BODY)
+        except ValueError:
+            return HttpResponse(status=400)
+        tries = selectors.device_attempts(raw, limit=MAX_DEVICE_ATTEMPTS)
+        return render(request, "kiosk/_progress.html", {
+            "summary": selectors.progress_summary(tries),
+        })
+    application = practice_application(request)
+    context: dict[str, Any] = {"application": application}
+    if application is not None:
+        context["summary"] = selectors.progress_summary(
+            selectors.learner_attempts(application.learner_id),
+        )
+        context["evidence"] = selectors.competency_evidence([application.learner_id]).get(
+            application.learner_id, [],
+        )
+    return render(request, "kiosk/progress.html", context)
 
 
+# --- Staff: the class at a glance ------------------------------------------------------
+
+
+def _class(request: HttpRequest, pk: int) -> CourseClass:
+    course_class = class_for_its_staff(user=request.user, pk=pk)
+    if course_class is None:
+        raise Http404
+    return course_class
+
+
+@login_required
+@require_GET
 def class_page(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    """Who practised what, and who needs help with which screens (masked names only)."""
+    course_class = _class(request, pk)
+    overview = selectors.class_overview(course_class)
+    evidence = selectors.competency_evidence([r.application.learner_id for r in overview.rows])
+    return render(request, "kiosk/staff/class.html", {
+        "class": course_class, "overview": overview,
+        "rows": [(row, evidence.get(row.application.learner_id, [])) for row in overview.rows],
+    })
 
 
+@login_required
+@require_POST
 def class_handover(request: HttpRequest, pk: int, application_pk: int) -> HttpResponse:
-    raise Http404
+    """"Practise as this learner": this tablet's practice counts for them until staff unlock it."""
+    course_class = _class(request, pk)
+    application = get_object_or_404(confirmed_applications(course_class), pk=application_pk)
+    return_to = reverse("kiosk-class", args=[course_class.pk])
+    handover_start(request, return_to=return_to)
+    request.session[APPLICATION_KEY] = {"application": application.pk, "return_to": return_to}
+    return redirect("kiosk-list")

@@ -170,3 +170,12 @@ def test_replay_refuses_events_that_do_not_fit() -> None:
 
 def test_fill_shows_chosen_values_and_a_dash_for_the_rest() -> None:
     assert engine.fill("{drink} {size}", {"drink": "아메리카노"}) == "아메리카노 -"
+
+
+def test_it_finds_items_that_are_not_in_the_item_bank() -> None:
+    known = sorted(engine.item_keys())[:1]
+    assert known, "the assessment item bank is empty"
+    assert problems_of({**CAFE, "items": known}) == []
+    problems = problems_of({**CAFE, "items": [*known, "no-such-item", *known]})
+    assert any("'no-such-item' is not an assessment item" in p for p in problems)
+    assert any(f"{known[0]!r} is named twice" in p for p in problems)

@@ -1,0 +1,39 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from kiosk.models import Attempt
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """Read-only: attempts are written only by the practice page (kiosk.services).
+
+    The list shows no names: the learner is a raw id.
+    """
+
+    list_display = (
+        "started_at", "scenario", "mode", "barrier_free", "goal_reached", "steps", "wrong_taps",
+        "hints", "timeouts", "seconds", "center",
+    )
+    list_filter = ("scenario", "mode", "goal_reached", "barrier_free", "center")
+    date_hierarchy = "started_at"
+    list_select_related = ("center",)
+    ordering = ("-started_at",)
+    raw_id_fields = ("learner", "application", "center")
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # Staff see the attempts of their own area or centre (accounts.scoping).
+        return super().get_queryset(request).for_user(request.user).defer(  # type: ignore[attr-defined]
+            "events",
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,249 @@
+"""The practice pages, the attempt sync, the progress page and the staff class page."""
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.handover import HANDOVER_KEY
+from attendance.testing import running_class
+from enrollment.models import Application
+from enrollment.testing import apply, recruiting_class
+from kiosk import engine, views
+from kiosk.models import Attempt, PracticeMode
+from kiosk.tests.test_services import CAFE, clumsy_events, guided_events, record
+
+pytestmark = pytest.mark.django_db
+PHONE = "010-4321-8765"
+
+
+def payload(events: list[dict[str, Any]] | None = None, **fields: Any) -> dict[str, Any]:
+    scenario = engine.scenario_get(CAFE)
+    assert scenario is not None
+    data: dict[str, Any] = {
+        "id": str(uuid.uuid4()), "scenario": CAFE, "version": scenario.version,
+        "mode": "practice", "barrier_free": False, "seed": 3,
+        "started_at": (timezone.now() - timedelta(minutes=4)).isoformat(),
+        "events": guided_events() if events is None else events,
+    }
+    data.update(fields)
+    return data
+
+
+def sync(client: Client, data: Any) -> Any:
+    body = data if isinstance(data, str) else json.dumps(data)
+    return client.post(reverse("kiosk-attempt-sync"), body, content_type="application/json")
+
+
+@pytest.fixture
+def opened(people: Any, client: Client) -> Application:
+    """A learner who opened "my application" in this browser with code and phone."""
+    course_class = recruiting_class(people)
+    applied = apply(course_class, phone=PHONE)
+    client.post(reverse("enrollment-manage"), {"code": applied.manage_code, "phone": PHONE})
+    return applied.application
+
+
+def test_the_list_groups_kiosks_and_apps(client: Client) -> None:
+    page = client.get(reverse("kiosk-list")).content.decode()
+    scenario = engine.scenario_get(CAFE)
+    assert scenario is not None
+    assert scenario.title in page
+    assert reverse("kiosk-start", args=[CAFE]) in page
+    assert "kiosk/register-sw.js" in page
+
+
+def test_the_intro_offers_three_modes_and_the_barrier_free_option(client: Client) -> None:
+    page = client.get(reverse("kiosk-start", args=[CAFE])).content.decode()
+    for mode in PracticeMode.values:
+        assert f'name="mode" value="{mode}"' in page
+    assert 'name="bf" value="1"' in page
+    assert f'action="{reverse("kiosk-play", args=[CAFE])}"' in page
+
+
+def test_the_play_page_has_the_scenario_and_urls(client: Client) -> None:
+    response = client.get(reverse("kiosk-play", args=[CAFE]) + "?mode=real&bf=1")
+    assert response.status_code == 200
+    assert response.context["scenario_data"]["slug"] == CAFE
+    assert response.context["sync_url"] == reverse("kiosk-attempt-sync")
+    assert response.context["start_url"] == reverse("kiosk-start", args=[CAFE])
+
+
+@pytest.mark.parametrize("name", ["kiosk-start", "kiosk-play"])
+def test_an_unknown_machine_is_not_found(client: Client, name: str) -> None:
+    assert client.get(reverse(name, args=["no-such-machine"])).status_code == 404
+
+
+def test_sync_stores_once_then_answers_200(client: Client, opened: Application) -> None:
+    data = payload(clumsy_events())
+    first = sync(client, data)
+    assert first.status_code == 201
+    assert first.json() | {"id": ""} == {
+        "id": "", "goal_reached": True, "wrong_taps": 1, "hints": 1, "timeouts": 1,
+        "steps": first.json()["steps"], "seconds": round(data["events"][-1]["t"] / 1000),
+    }
+    again = sync(client, data)
+    assert again.status_code == 200 and again.json() == first.json()
+    assert Attempt.objects.get().application_id == opened.pk
+
+
+def test_sync_without_a_linked_learner_is_403_and_stores_nothing(client: Client) -> None:
+    response = sync(client, payload())
+    assert response.status_code == 403
+    assert response.json()["anonymous"] is True
+    assert not Attempt.objects.exists()
+
+
+@pytest.mark.parametrize("data", [
+    "not json", [], {"id": "x"},
+    {"started_at": "2026-01-01T10:00:00"},  # no offset
+    {"scenario": "no-such-machine"},
+    {"events": [{"type": "tap", "t": 0, "screen": "menu", "element": "americano"}]},
+], ids=["text", "list", "fields", "naive-time", "scenario", "replay"])
+def test_sync_refuses_what_is_not_an_attempt_with_a_message(
+    client: Client, opened: Application, data: Any,
+) -> None:
+    body = payload(**data) if isinstance(data, dict) and "id" not in data else data
+    response = sync(client, body)
+    assert response.status_code == 400
+    assert response.json()["message"]
+    assert not Attempt.objects.exists()
+
+
+def test_sync_refuses_a_body_that_is_too_long(
+    client: Client, opened: Application, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(views, "MAX_BODY", 100)
+    assert sync(client, payload()).status_code == 400
+
+
+def test_sync_is_limited_per_browser(
+    client: Client, opened: Application, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(views, "SYNC_LIMIT", 2)
+    codes = [sync(client, payload()).status_code for _ in range(3)]
+    assert codes == [201, 201, 429]
+
+
+def test_sync_needs_the_csrf_token(opened: Application, client: Client) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    assert sync(strict, payload()).status_code == 403
+    assert not Attempt.objects.exists()
+
+
+def test_progress_shows_the_linked_learners_attempts(client: Client, opened: Application) -> None:
+    record(opened, clumsy_events(), mode=PracticeMode.PRACTICE,
+           started_at=timezone.now() - timedelta(days=2))
+    record(opened, mode=PracticeMode.REAL)
+    page = client.get(reverse("kiosk-progress")).content.decode()
+    assert "2번" in page or "2 times" in page
+    assert 'id="evidence-title"' in page
+    assert "kiosk/progress.js" not in page
+
+
+def test_progress_for_anonymous_counts_device_attempts_and_stores_nothing(client: Client) -> None:
+    page = client.get(reverse("kiosk-progress")).content.decode()
+    assert "kiosk/progress.js" in page and 'data-csrf="' in page
+    kept = [
+        payload(clumsy_events(), started_at=(timezone.now() - timedelta(days=1)).isoformat(),
+                wrong_taps=0),  # the device's own counts are not read
+        payload(mode="real"),
+        {"scenario": "no-such-machine"},
+    ]
+    response = client.post(reverse("kiosk-progress"), json.dumps(kept),
+                           content_type="application/json")
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    assert [(p.scenario.slug, p.tries, p.reached_real) for p in summary] == [(CAFE, 2, True)]
+    assert not Attempt.objects.exists()
+    assert "<html" not in response.content.decode()
+
+
+def test_progress_post_that_is_not_json_is_400(client: Client) -> None:
+    response = client.post(reverse("kiosk-progress"), "{", content_type="application/json")
+    assert response.status_code == 400
+
+
+# --- Staff ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def taught(people: Any) -> tuple[Any, list[Application]]:
+    return running_class(people, learners=2)
+
+
+@pytest.mark.parametrize("who", ["instructor", "manager", "gangnam_officer", "seoul_officer",
+                                 "national"])
+def test_the_class_page_is_for_the_classes_staff(
+    client: Client, people: Any, taught: tuple[Any, list[Application]], who: str,
+) -> None:
+    course_class, applications = taught
+    record(applications[0], clumsy_events(), mode=PracticeMode.PRACTICE)
+    client.force_login(getattr(people, who))
+    response = client.get(reverse("kiosk-class", args=[course_class.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert applications[0].learner.name not in page  # masked
+    assert applications[0].learner.name[0] in page
+
+
+def test_outsider_gets_nothing(
+    client: Client, people: Any, taught: tuple[Any, list[Application]],
+) -> None:
+    course_class, applications = taught
+    client.force_login(people.outsider)
+    assert client.get(reverse("kiosk-class", args=[course_class.pk])).status_code == 404
+    handover = reverse("kiosk-class-handover", args=[course_class.pk, applications[0].pk])
+    assert client.post(handover).status_code == 404
+    assert HANDOVER_KEY not in client.session
+
+
+def test_anonymous_staff_page_goes_to_login(
+    client: Client, taught: tuple[Any, list[Application]],
+) -> None:
+    response = client.get(reverse("kiosk-class", args=[taught[0].pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_handover_links_practice_on_this_tablet_to_the_learner(
+    client: Client, people: Any, taught: tuple[Any, list[Application]],
+) -> None:
+    course_class, applications = taught
+    client.force_login(people.instructor)
+    handover = reverse("kiosk-class-handover", args=[course_class.pk, applications[1].pk])
+    response = client.post(handover)
+    assert response["Location"] == reverse("kiosk-list")
+    assert client.get(reverse("kiosk-class", args=[course_class.pk])).status_code == 302  # locked
+    assert sync(client, payload()).status_code == 201
+    assert Attempt.objects.get().learner_id == applications[1].learner_id
+    # Staff take the tablet back: practice here is anonymous again.
+    session = client.session
+    del session[HANDOVER_KEY]
+    session.save()
+    assert sync(client, payload()).status_code == 403
+
+
+def test_handover_is_only_for_a_confirmed_learner_of_the_class(
+    client: Client, people: Any, taught: tuple[Any, list[Application]],
+) -> None:
+    course_class, _applications = taught
+    _other_class, (other, *_rest) = running_class(people, learners=1, title="키오스크 교실")
+    client.force_login(people.instructor)
+    response = client.post(reverse("kiosk-class-handover", args=[course_class.pk, other.pk]))
+    assert response.status_code == 404
+    assert views.APPLICATION_KEY not in client.session
+
+
+def test_handover_needs_post(client: Client, people: Any,
+                             taught: tuple[Any, list[Application]]) -> None:
+    course_class, applications = taught
+    client.force_login(people.instructor)
+    handover = reverse("kiosk-class-handover", args=[course_class.pk, applications[0].pk])
+    assert client.get(handover).status_code == 405
+
