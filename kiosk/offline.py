@@ -81,6 +81,9 @@ def worker_script() -> str:
         "version": cache_version(worker=worker, scenarios=versions, files=files, pages=pages),
         "scope": reverse("kiosk-list"),
         "pages": pages,
+        # A linked learner's progress is theirs: on a shared tablet the next
+        # person must not find it offline. Kept as an anonymous visitor sees it.
+        "anonymous_pages": [reverse("kiosk-progress")],
         "statics": sorted(files),
         "static_prefix": django_settings.STATIC_URL,
     }

@@ -63,6 +63,7 @@ def test_it_keeps_every_scenario_page_the_list_and_the_progress_page(client: Cli
         assert f"/practice/{slug}/" in pages
         assert f"/practice/{slug}/play/" in pages
     assert kept["scope"] == "/practice/"
+    assert kept["anonymous_pages"] == ["/practice/my/"]
 
 
 def test_it_keeps_the_hashed_static_urls_and_leaves_out_files_not_deployed(

@@ -57,7 +57,10 @@ def test_it_opens_every_practice_page_offline(new_page: NewPage) -> None:
             assert response is not None
             assert response.ok, path
             assert response.from_service_worker, path
-    page.goto("/practice/my/")
+    response = page.goto("/practice/my/")
+    assert response is not None
+    assert response.ok
+    assert response.from_service_worker
     page.context.set_offline(False)
 
 

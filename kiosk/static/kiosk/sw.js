@@ -1,5 +1,6 @@
 // The practice pages' service worker. kiosk/offline.py serves this file with
-// KIOSK_OFFLINE in front of it: {version, scope, pages, statics, static_prefix}.
+// KIOSK_OFFLINE in front of it: {version, scope, pages, anonymous_pages,
+// statics, static_prefix}.
 //
 // Pages: network first, so a learner online always gets today's page; the
 // kept copy when there is no connection (or it is too slow to answer). The
@@ -7,7 +8,10 @@
 // modes (matched with ignoreSearch). Static files: their URLs carry a hash of
 // their content, so a kept copy is never stale: cache first. POSTs (attempts,
 // progress) are never touched: kiosk.js keeps attempts in localStorage and
-// sends them again when the connection is back.
+// sends them again when the connection is back. The pages in anonymous_pages
+// (the progress page) are kept as a visitor without a linked learner sees
+// them and never replaced by a learner's own copy: a shared tablet must not
+// show one learner's record to the next person.
 /* global KIOSK_OFFLINE */
 "use strict";
 
@@ -25,9 +29,12 @@ self.addEventListener("install", (event) => {
   })());
 });
 
+const anonymous = (pathname) => KIOSK_OFFLINE.anonymous_pages.includes(pathname);
+
 async function keepPage(cache, url) {
   try {
-    const response = await fetch(url, { credentials: "same-origin" });
+    const credentials = anonymous(url) ? "omit" : "same-origin";
+    const response = await fetch(url, { credentials });
     if (response.ok && !response.redirected) await cache.put(url, response);
   } catch {
     // The connection dropped while installing: the page is kept when next visited.
@@ -69,7 +76,7 @@ async function page(event, url) {
   const cache = await caches.open(CACHE);
   const key = url.origin + url.pathname;
   const network = fetch(request).then(async (response) => {
-    if (response.ok && response.type === "basic" && !response.redirected) {
+    if (response.ok && response.type === "basic" && !response.redirected && !anonymous(url.pathname)) {
       await cache.put(key, response.clone());
     }
     return response;
