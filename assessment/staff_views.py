@@ -38,6 +38,7 @@ from attendance.selectors import class_for_its_staff
 from attendance.services import confirmed_applications
 from classes.models import CourseClass
 from enrollment.models import Application
+from kiosk.selectors import competency_evidence
 
 COURSE_PURPOSES = (Purpose.PRE, Purpose.POST)
 DEFAULT_FORM = "standard"
@@ -165,9 +166,15 @@ def class_view(request: HttpRequest, class_id: int) -> HttpResponse:
     course_class = _class(request, class_id)
     rows = class_rows(course_class)
     forms = list(Form.objects.all())
+    # Real-life-mode goals on the practice machines (kiosk), by area, as evidence.
+    evidence = competency_evidence([row.application.learner_id for row in rows])
     return render(request, "assessment/staff/class.html", {
         "class": course_class,
         "rows": rows,
+        "kiosk_evidence": [
+            (row.application, evidence[row.application.learner_id]) for row in rows
+            if row.application.learner_id in evidence
+        ],
         "counts": class_counts(rows),
         "start_form": StartForm(),
         "forms": forms,

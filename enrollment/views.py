@@ -42,6 +42,7 @@ from enrollment.services import (
     offer_accept,
     waitlist_position,
 )
+from kiosk.selectors import competency_evidence
 from learners.models import Channel
 from learners.services import ConsentGiven, LearnerData, phone_index_of
 from learners.verification import (
@@ -461,6 +462,9 @@ def _manage_page(request: HttpRequest, application: Application) -> HttpResponse
         "can_cancel": application.is_active,
         "can_accept": application.status == ApplicationStatus.OFFERED,
         "course_test": course_test_due(application, today=timezone.localdate()),
+        "kiosk_evidence": competency_evidence([application.learner_id]).get(
+            application.learner_id, [],
+        ),
     })
 
 

@@ -247,3 +247,43 @@ def test_handover_needs_post(client: Client, people: Any,
     handover = reverse("kiosk-class-handover", args=[course_class.pk, applications[0].pk])
     assert client.get(handover).status_code == 405
 
+
+
+# --- Links and evidence on other pages -------------------------------------------------
+
+
+def test_the_home_page_links_to_practice(client: Client) -> None:
+    assert reverse("kiosk-list") in client.get(reverse("pages-home")).content.decode()
+
+
+def test_the_class_page_links_its_staff_to_the_kiosk_page(
+    client: Client, people: Any, taught: tuple[Any, list[Application]],
+) -> None:
+    client.force_login(people.instructor)
+    page = client.get(reverse("classes-detail", args=[taught[0].pk])).content.decode()
+    assert reverse("kiosk-class", args=[taught[0].pk]) in page
+
+
+def test_my_application_shows_practice_and_its_evidence(
+    client: Client, opened: Application,
+) -> None:
+    page = client.get(reverse("enrollment-manage")).content.decode()
+    assert reverse("kiosk-list") in page
+    scenario = engine.scenario_get(CAFE)
+    assert scenario is not None and scenario.title not in page
+    record(opened, mode=PracticeMode.REAL)
+    page = client.get(reverse("enrollment-manage")).content.decode()
+    assert scenario.title in page
+
+
+def test_the_assessment_class_page_shows_real_life_evidence(
+    client: Client, people: Any, taught: tuple[Any, list[Application]],
+) -> None:
+    course_class, (done, practised) = taught
+    record(done, mode=PracticeMode.REAL)
+    record(practised, mode=PracticeMode.PRACTICE)
+    client.force_login(people.instructor)
+    response = client.get(reverse("assessment_staff:class", args=[course_class.pk]))
+    assert [a.pk for a, _evidence in response.context["kiosk_evidence"]] == [done.pk]
+    scenario = engine.scenario_get(CAFE)
+    assert scenario is not None and scenario.title in response.content.decode()
