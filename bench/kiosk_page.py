@@ -72,6 +72,8 @@ class Load:
     from_worker: int = 0
     times: dict[str, float] = field(default_factory=dict)
     html_gzip: int = 0
+    # What the service worker keeps: (responses, unpacked bytes).
+    kept: tuple[int, int] = (0, 0)
 
 
 class Recorder:
@@ -152,18 +154,30 @@ def warm_offline(context: BrowserContext, url: str, scope_url: str) -> Load:
         await navigator.serviceWorker.ready;
     }""")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
+    kept = page.evaluate("""async () => {
+        let count = 0, bytes = 0;
+        for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) {
+                count += 1;
+                bytes += (await (await cache.match(request)).blob()).size;
+            }
+        }
+        return [count, bytes];
+    }""")
     page.close()
     context.set_offline(True)
     page, recorder = throttled(context, network=False)
     load = measure(page, recorder, url, machine=True)
     context.set_offline(False)
     load.html_gzip = html_gzipped(context, url)
+    load.kept = (int(kept[0]), int(kept[1]))
     return load
 
 
 def median_load(loads: list[Load]) -> Load:
     middle = Load(requests=loads[0].requests, from_worker=loads[0].from_worker,
-                  html_gzip=loads[0].html_gzip)
+                  html_gzip=loads[0].html_gzip, kept=loads[0].kept)
     middle.wire.update(loads[0].wire)
     middle.body.update(loads[0].body)
     for key in loads[0].times:
@@ -243,6 +257,9 @@ def main() -> None:
     print_weight(rows)
     print_times(rows)
     print_ratios(rows["play (cold)"], rows["about (cold)"])
+    count, size = rows["play (warm, offline)"].kept
+    print(f"\nThe service worker keeps {count} responses, {kb(size)} KB unpacked "
+          f"(fetched once, after the first practice page has loaded)")
 
 
 if __name__ == "__main__":
