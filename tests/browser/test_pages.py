@@ -77,6 +77,11 @@ PAGES += [
 ]
 # A staff tablet handed to a learner: the page that asks for the staff password.
 PAGES += ["handover-return"]
+# Kiosk practice: the list, a machine's intro, progress (device), a class's practice page.
+PAGES += [
+    "/practice/", "/practice/cafe-order/", "/practice/my/",
+    "staff:national:/staff/classes/?status=running > tbody a > a[href*='/staff/kiosk/classes/']",
+]
 VIEWS = {
     "desktop": {"width": 1280},
     "xlarge-high-contrast": {"width": 1280, "display": "xlarge.high"},
