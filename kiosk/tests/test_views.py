@@ -6,7 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -287,3 +289,18 @@ def test_the_assessment_class_page_shows_real_life_evidence(
     assert [a.pk for a, _evidence in response.context["kiosk_evidence"]] == [done.pk]
     scenario = engine.scenario_get(CAFE)
     assert scenario is not None and scenario.title in response.content.decode()
+
+
+def test_the_class_page_queries_do_not_grow_with_learners(client: Client, people: Any) -> None:
+    client.force_login(people.instructor)
+    counts = []
+    for learners in (1, 5):
+        course_class, applications = running_class(people, learners=learners,
+                                                   title=f"수업 {learners}")
+        for application in applications:
+            record(application, clumsy_events(), mode=PracticeMode.PRACTICE)
+            record(application, mode=PracticeMode.REAL)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("kiosk-class", args=[course_class.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
