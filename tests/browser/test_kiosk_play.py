@@ -307,6 +307,30 @@ def test_it_completes_a_scenario_with_the_barrier_free_keypad(new_page: NewPage)
     assert page.evaluate("() => document.activeElement.dataset.element") == last
 
 
+def test_it_reads_each_screen_aloud_with_the_barrier_free_switch_unless_muted(
+    new_page: NewPage,
+) -> None:
+    scenario = SCENARIOS["cafe-order"]
+    page = new_page()
+    page.context.add_init_script(STUB_SPEECH)
+    open_play(page, "cafe-order", "practice")
+    assert page.evaluate("() => window.__spoken") == []  # practice: no voice by itself
+    assert page.locator("#kiosk-keys").is_hidden()
+    page.click("#kiosk-bf")
+    assert page.get_attribute("#kiosk-bf", "aria-pressed") == "true"
+    assert "bf=1" in page.url and page.locator("#kiosk-keys").is_visible()
+    first = way_from(scenario, scenario.start, {})[0][1]
+    page.click(f"[data-element='{first}']")
+    spoken = page.evaluate("() => window.__spoken")
+    next_screen = engine.tap(scenario, scenario.screen(scenario.start), {}, next(
+        e for e in scenario.screen(scenario.start).elements if e.id == first))[0]
+    assert {"text": next_screen.say, "lang": "ko-KR"} in spoken
+    page.click("#kiosk-mute")
+    page.reload()
+    page.click(f"[data-element='{first}']")
+    assert page.evaluate("() => window.__spoken") == []
+
+
 VIEWS = {
     "desktop": {"width": 1280},
     "320px": {"width": 320},

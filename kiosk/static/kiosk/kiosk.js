@@ -108,7 +108,22 @@
   // --- Voice -------------------------------------------------------------------------
   const synth = window.speechSynthesis;
   const canSpeak = Boolean(synth) && typeof SpeechSynthesisUtterance === "function";
-  let muted = localStorage.getItem(MUTE) === "1";
+  // Storage may be refused (blocked cookies, a full disk): the machine still runs.
+  const load = (key) => {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  };
+  const keep = (key, value) => {
+    try {
+      localStorage.setItem(key, value);
+    } catch {
+      // Nothing kept; the attempt still runs.
+    }
+  };
+  let muted = load(MUTE) === "1";
   let lastSaid = "";
   const say = (text, { again = false, queue = false } = {}) => {
     if (!text) return;
@@ -126,7 +141,7 @@
   // --- Attempts on the device -----------------------------------------------------------
   const stored = () => {
     try {
-      const list = JSON.parse(localStorage.getItem(STORE) || "[]");
+      const list = JSON.parse(load(STORE) || "[]");
       return Array.isArray(list) ? list : [];
     } catch {
       return [];
@@ -135,11 +150,7 @@
   const store = (record) => {
     const list = stored().filter((a) => a.id !== record.id);
     list.push(record);
-    try {
-      localStorage.setItem(STORE, JSON.stringify(list.slice(-KEEP)));
-    } catch {
-      // Storage full or refused (private window): the attempt still runs.
-    }
+    keep(STORE, JSON.stringify(list.slice(-KEEP)));
   };
   const uuid = () =>
     crypto.randomUUID
@@ -511,7 +522,7 @@
   $("kiosk-mute").setAttribute("aria-pressed", String(muted));
   $("kiosk-mute").addEventListener("click", () => {
     muted = !muted;
-    localStorage.setItem(MUTE, muted ? "1" : "0");
+    keep(MUTE, muted ? "1" : "0");
     $("kiosk-mute").setAttribute("aria-pressed", String(muted));
     if (muted && canSpeak) synth.cancel();
   });
