@@ -132,6 +132,7 @@ def test_it_disables_every_other_button_in_guided_mode(new_page: NewPage) -> Non
     page.context.add_init_script(STUB_SPEECH)
     scenario = SCENARIOS["cafe-order"]
     open_play(page, "cafe-order", "guided")
+    assert page.locator("#kiosk-hint").is_hidden()  # the way is shown already
     first = way_from(scenario, scenario.start, {})[0][1]
     others = page.locator(f"#kiosk-screen .kiosk-el:not([data-element='{first}'])")
     assert others.count() >= 1
@@ -154,6 +155,7 @@ def test_it_starts_over_after_the_time_out_in_real_life_mode(new_page: NewPage) 
     page = new_page()
     page.clock.install()
     open_play(page, "cafe-order", "real")
+    assert page.locator("#kiosk-hint").is_hidden()  # no hints on a real machine
     first = way_from(scenario, scenario.start, {})[0]
     page.click(f"[data-element='{first[1]}']")
     assert page.get_attribute("#kiosk-screen", "data-screen") != scenario.start
@@ -216,8 +218,13 @@ def test_it_records_a_wrong_tap_a_hint_and_a_time_out_once_each_on_the_server(
     page.click(f"[data-element='{way_from(scenario, scenario.start, {})[0][1]}']")
     page.clock.run_for(scenario.idle_seconds * 1000 + 100)
     on_screen(page, scenario.start)
+    # Sent when the signal is back.
+    page.context.set_offline(True)
     page.click("#kiosk-quit")
+    page.wait_for_function("() => document.getElementById('kiosk-sync').textContent !== ''")
     attempt = attempts(page)[-1]
+    assert attempt["synced"] == "pending"
+    page.context.set_offline(False)
     assert [e["type"] for e in attempt["events"]] == ["tap", "timeout", "quit"]
     assert stored_on_server(page, site_db, attempt["id"]) == (0, 0, 1, 0)
 
