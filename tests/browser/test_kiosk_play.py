@@ -70,9 +70,16 @@ def focus_by_tab(page: Page, selector: str, limit: int = 120) -> None:
     pytest.fail(f"{selector} not reached in {limit} presses of Tab on {page.url}")
 
 
-def follow(page: Page, scenario: engine.Scenario, steps: list[Step], *, keyboard: bool) -> None:
+def follow(
+    page: Page, scenario: engine.Scenario, steps: list[Step], *, keyboard: bool,
+    guided: bool = False,
+) -> None:
     for number, (screen_id, element_id) in enumerate(steps):
         on_screen(page, screen_id)
+        if guided:  # the page's own rules point at the engine's next button (or at waiting)
+            highlighted = page.locator("#kiosk-screen .kiosk-el-next")
+            shown = highlighted.get_attribute("data-element") if highlighted.count() else None
+            assert shown == element_id, f"{scenario.slug}.{screen_id}: {shown} lit up"
         if element_id is None:
             page.clock.run_for(int(scenario.screen(screen_id).auto_seconds * 1000) + 100)
             continue
@@ -120,7 +127,7 @@ def test_it_completes_the_scenario_guided_and_practising_by_clicks_and_keyboard(
     for mode in ("guided", "practice"):
         for keyboard in (False, True):
             open_play(page, slug, mode)
-            follow(page, scenario, path, keyboard=keyboard)
+            follow(page, scenario, path, keyboard=keyboard, guided=mode == "guided")
             attempt = assert_goal_reached(page, slug, mode)
             assert attempt["wrong_taps"] == 0 and attempt["hints"] == 0
             replayed = engine.replay(scenario, [engine.Event(**e) for e in attempt["events"]])

@@ -23,6 +23,7 @@
 
   // --- The machine's rules (kiosk/engine.py) -------------------------------------
   const tracked = Object.keys(S.goal.state).sort();
+  const has = Object.prototype.hasOwnProperty;
   const tap = (screen, state, element) =>
     [element.to ? screens.get(element.to) : screen, { ...state, ...element.set }];
   const goalReached = (screen, state) =>
@@ -30,7 +31,7 @@
   const fill = (text, state) =>
     text.replace(/\{([a-z_][a-z0-9_]*)\}/g, (_, name) => state[name] || "-");
   const node = (screen, state) =>
-    screen.id + "\u0000" + JSON.stringify(tracked.filter((k) => k in state).map((k) => [k, state[k]]));
+    screen.id + "\u0000" + JSON.stringify(tracked.filter((k) => has.call(state, k)).map((k) => [k, state[k]]));
   const moves = (screen, state) => {
     if (screen.end) return [];
     const found = (screen.elements || []).map((e) => [e, ...tap(screen, state, e)]);
