@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import ConsoleMessage, Page, Route
 
 from kiosk import engine
 from tests.browser.axe import assert_no_axe_violations
@@ -287,6 +287,26 @@ def test_it_keeps_anonymous_practice_on_the_device(new_page: NewPage) -> None:
     )
     assert attempts(page)[-1]["synced"] == "device"
     assert page.inner_text("#kiosk-sync") == strings(page)["sync_device"]
+
+    # Refused by the server (400): kept on the device, never sent again.
+    sent: list[str] = []
+
+    def refuse(route: Route) -> None:
+        sent.append(route.request.method)
+        route.fulfill(status=400, json={"message": "no"})
+
+    page.route("**/practice/attempts/", refuse)
+    open_play(page, "cafe-order", "practice")
+    page.click("#kiosk-quit")
+    page.wait_for_function(
+        "(key) => JSON.parse(localStorage.getItem(key)).at(-1).synced !== 'pending'", arg=STORE,
+    )
+    assert attempts(page)[-1]["synced"] == "refused"
+    assert page.inner_text("#kiosk-sync") == strings(page)["sync_refused"]
+    open_play(page, "cafe-order", "practice")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_load_state("networkidle")
+    assert sent == ["POST"]
 
 
 def test_it_completes_a_scenario_with_the_barrier_free_keypad(new_page: NewPage) -> None:
