@@ -172,9 +172,22 @@ def goal_reached(scenario: Scenario, screen: Screen, state: State) -> bool:
     return screen.end and all(state.get(k) == v for k, v in scenario.goal.state.items())
 
 
-def fill(text: str, state: State) -> str:
-    """Screen text with the state's values in place of {name} (a dash when not chosen yet)."""
-    return PLACEHOLDER.sub(lambda m: state.get(m.group(1)) or "-", text)
+# Placeholders side by side ("{drink} {temp} {size}") read as one phrase.
+PLACEHOLDER_RUN = re.compile(r"\{[a-z_][a-z0-9_]*\}(?: \{[a-z_][a-z0-9_]*\})*")
+
+
+def fill(text: str, state: State, unset: str = "-") -> str:
+    """Screen text with the state's values in place of {name}.
+
+    Values not chosen yet are left out of a run of placeholders; a run with
+    nothing chosen reads `unset` once (the page says "none yet", not "- - -").
+    """
+
+    def run(match: re.Match[str]) -> str:
+        chosen = [state[n] for n in PLACEHOLDER.findall(match.group(0)) if state.get(n)]
+        return " ".join(chosen) or unset
+
+    return PLACEHOLDER_RUN.sub(run, text)
 
 
 Node = tuple[str, tuple[tuple[str, str], ...]]
@@ -305,17 +318,21 @@ def replay(scenario: Scenario, events: Iterable[Event]) -> Replay:
     """Run the recorded events through the machine and count what happened.
 
     Every event names the screen it happened on; an event on another screen
-    than the machine is on, an element that is not on the screen, or anything
-    after the end raises ReplayError.
+    than the machine is on, an element that is not on the screen, an element
+    named by anything but a tap, or anything after the end or a quit raises
+    ReplayError.
     """
     rules = machine(scenario)
     screen, state = scenario.screen(scenario.start), State()
     result = Replay()
+    quit = False
     for event in events:
-        if result.finished:
+        if result.finished or quit:
             raise ReplayError("event after the end")
         if event.screen != screen.id:
             raise ReplayError(f"event on {event.screen!r}, machine on {screen.id!r}")
+        if event.type != "tap" and event.element is not None:
+            raise ReplayError(f"a {event.type} names an element")
         if event.type == "tap":
             element = next((e for e in screen.elements if e.id == event.element), None)
             if element is None:
@@ -338,7 +355,7 @@ def replay(scenario: Scenario, events: Iterable[Event]) -> Replay:
             result.trouble.append(screen.id)
             screen, state = scenario.screen(scenario.start), {}
         else:  # quit
-            break
+            quit = True
         if screen.end:
             result.finished = True
             result.goal_reached = goal_reached(scenario, screen, state)

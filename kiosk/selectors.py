@@ -63,18 +63,26 @@ class Tried:
         return self.mode == PracticeMode.REAL and self.goal_reached
 
 
-def device_attempts(raw: Any, *, limit: int) -> list[Tried]:
+def device_attempts(raw: Any, *, limit: int, max_events: int | None = None) -> list[Tried]:
     """Attempts a device keeps, counted by replaying their events (not by the device's counts).
 
-    Anything that is not an attempt of a known scenario is left out.
+    The newest `limit` (the end of the list), and of those only as many,
+    newest first, as have `max_events` events together. Anything that is not
+    an attempt of a known scenario is left out.
     """
-    if not isinstance(raw, list):
+    if not isinstance(raw, list) or limit <= 0:
         return []
     found = []
-    for item in raw[:limit]:
+    budget = max_events
+    for item in reversed(raw[-limit:]):
+        if budget is not None:
+            budget -= len(item.get("events") or ()) if isinstance(item, dict) else 0
+            if budget < 0:
+                break
         tried = _device_attempt(item)
         if tried is not None:
             found.append(tried)
+    found.reverse()
     return found
 
 

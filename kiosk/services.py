@@ -4,6 +4,8 @@ import itertools
 import uuid
 from datetime import datetime, timedelta
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +21,10 @@ from kiosk.models import Attempt, PracticeMode
 MAX_EVENTS = 3_000
 # An attempt "started" further in the past than this is refused (a device's clock gone wrong).
 MAX_AGE = timedelta(days=60)
+# A device's clock may run this far ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=5)
+# Nobody stands at one machine longer than this (also keeps `seconds` a sane number).
+MAX_DURATION_MS = 6 * 60 * 60 * 1000
 
 
 def attempt_record(
@@ -37,10 +43,8 @@ def attempt_record(
     played = _scenario_played(scenario)
     if mode not in PracticeMode.values:
         raise ValidationError(_("This practice mode does not exist."), code="mode")
-    now = timezone.now()
-    if not now - MAX_AGE <= started_at <= now + timedelta(minutes=5):
-        raise ValidationError(_("The time this practice started is not right."), code="started_at")
     parsed = _events(events)
+    _check_times(started_at, parsed)
     try:
         result = engine.replay(played, parsed)
     except engine.ReplayError as error:
@@ -69,6 +73,22 @@ def attempt_record(
     return attempt
 
 
+def _check_times(started_at: datetime, events: list[engine.Event]) -> None:
+    now = timezone.now()
+    if not (now - MAX_AGE <= started_at and events[-1].t <= MAX_DURATION_MS
+            and started_at + timedelta(milliseconds=events[-1].t) <= now + CLOCK_SKEW):
+        raise ValidationError(_("The time this practice started is not right."), code="started_at")
+
+
+def practice_handover_record(
+    *, actor: AbstractBaseUser | AnonymousUser, application: Application,
+) -> None:
+    """Staff let this tablet's practice count for a learner (the class page's button)."""
+    audit_record(actor=actor, action="kiosk.handover", target=application, data={
+        "course_class": application.course_class_id,
+    })
+
+
 def _same_attempt(existing: Attempt, application: Application) -> Attempt:
     if existing.learner_id != application.learner_id:
         raise ValidationError(_("This practice record belongs to someone else."), code="taken")
@@ -85,7 +105,7 @@ def _scenario_played(slug: str) -> engine.Scenario:
 
 
 def _events(raw: list[dict[str, object]]) -> list[engine.Event]:
-    if not isinstance(raw, list) or len(raw) > MAX_EVENTS:
+    if not isinstance(raw, list) or not raw or len(raw) > MAX_EVENTS:
         raise ValidationError(_("This practice record is not complete."), code="events")
     try:
         parsed = [engine.Event.model_validate(item) for item in raw]

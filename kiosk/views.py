@@ -9,6 +9,7 @@ asks the server to count them without storing anything.
 """
 
 import json
+import time
 import uuid
 from datetime import datetime
 from typing import Any
@@ -30,7 +31,7 @@ from enrollment.models import Application
 from enrollment.views import managed_application
 from kiosk import engine, selectors
 from kiosk.models import Attempt, PracticeMode
-from kiosk.services import attempt_record
+from kiosk.services import attempt_record, practice_handover_record
 from privacy.services import client_ip
 
 APPLICATION_KEY = "kiosk-application"
@@ -38,11 +39,19 @@ APPLICATION_KEY = "kiosk-application"
 MAX_BODY = 400_000
 # Device attempts the progress page counts at once (the newest the device sends).
 MAX_DEVICE_ATTEMPTS = 300
-MAX_PROGRESS_BODY = 4_000_000
+# Under Django's DATA_UPLOAD_MAX_MEMORY_SIZE, so a long body gets this view's 400.
+MAX_PROGRESS_BODY = 2_000_000
+# Replaying is the server's work: events counted for one anonymous progress page at most.
+MAX_PROGRESS_EVENTS = 30_000
 # Sends per browser (session or address) in SYNC_WINDOW seconds: a device coming
 # back online sends what it kept, one request per attempt.
 SYNC_LIMIT = 300
 SYNC_WINDOW = 10 * 60
+# Anonymous progress pages per browser in SYNC_WINDOW (each replays the device's attempts).
+PROGRESS_LIMIT = 60
+# "Practise as this learner" lasts at most this long (a tablet left handed over
+# must not keep filling one learner's record).
+HANDOVER_SECONDS = 4 * 60 * 60
 
 
 def practice_application(request: HttpRequest) -> Application | None:
@@ -56,12 +65,18 @@ def practice_application(request: HttpRequest) -> Application | None:
         # Staff took the tablet back (or never handed it over): practice is anonymous again.
         request.session.pop(APPLICATION_KEY, None)
         return None
-    if state.get("return_to") != handed.get("return_to"):
+    if state.get("return_to") != handed.get("return_to") or not _still_open(handed):
+        request.session.pop(APPLICATION_KEY, None)
         return None
     return (
         Application.objects.select_related("learner", "course_class__center")
         .filter(pk=handed.get("application")).first()
     )
+
+
+def _still_open(handed: dict[str, Any]) -> bool:
+    until = handed.get("until")
+    return isinstance(until, int | float) and time.time() < until
 
 
 def _scenario_or_404(slug: str) -> engine.Scenario:
@@ -120,20 +135,24 @@ def _refused(message: str, status: int = 400, **extra: Any) -> JsonResponse:
     return JsonResponse({"message": message, **extra}, status=status)
 
 
-def _over_sync_limit(request: HttpRequest) -> bool:
-    key = f"kiosk-sync:{request.session.session_key or client_ip(request)}"
+def _over_limit(request: HttpRequest, what: str, limit: int) -> bool:
+    key = f"kiosk-{what}:{request.session.session_key or client_ip(request)}"
     cache.add(key, 0, SYNC_WINDOW)
     try:
-        return cache.incr(key) > SYNC_LIMIT
+        return cache.incr(key) > limit
     except ValueError:  # expired between add and incr
         cache.set(key, 1, SYNC_WINDOW)
         return False
 
 
 def _json_body(request: HttpRequest, limit: int) -> Any:
+    """The JSON body; ValueError when it is too long or not JSON (nested too deep included)."""
     if int(request.headers.get("Content-Length") or 0) > limit or len(request.body) > limit:
         raise ValueError("too long")
-    return json.loads(request.body)
+    try:
+        return json.loads(request.body)
+    except RecursionError as error:
+        raise ValueError("nested too deep") from error
 
 
 def _sent_attempt(data: Any) -> dict[str, Any]:
@@ -144,7 +163,7 @@ def _sent_attempt(data: Any) -> dict[str, Any]:
     if started_at.tzinfo is None:
         raise ValueError("no offset")
     seed = data.get("seed", 0)
-    if not isinstance(seed, int) or not 0 <= seed < 2**31:
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**31:
         raise ValueError("seed")
     return {
         "attempt_id": uuid.UUID(str(data["id"])), "scenario": str(data["scenario"]),
@@ -167,7 +186,7 @@ def attempt_sync(request: HttpRequest) -> HttpResponse:
     application = practice_application(request)
     if application is None:
         return _refused(_("This practice is kept on this device only."), 403, anonymous=True)
-    if _over_sync_limit(request):
+    if _over_limit(request, "sync", SYNC_LIMIT):
         return _refused(_("Too many practice records at once. Please try again later."), 429)
     try:
         sent = _sent_attempt(_json_body(request, MAX_BODY))
@@ -188,11 +207,15 @@ def progress(request: HttpRequest) -> HttpResponse:
     POST (JSON list of the device's attempts): the progress fragment; nothing is stored.
     """
     if request.method == "POST":
+        if _over_limit(request, "progress", PROGRESS_LIMIT):
+            return HttpResponse(status=429)
         try:
             raw = _json_body(request, MAX_PROGRESS_BODY)
         except ValueError:
             return HttpResponse(status=400)
-        tries = selectors.device_attempts(raw, limit=MAX_DEVICE_ATTEMPTS)
+        tries = selectors.device_attempts(
+            raw, limit=MAX_DEVICE_ATTEMPTS, max_events=MAX_PROGRESS_EVENTS,
+        )
         return render(request, "kiosk/_progress.html", {
             "summary": selectors.progress_summary(tries),
         })
@@ -238,6 +261,10 @@ def class_handover(request: HttpRequest, pk: int, application_pk: int) -> HttpRe
     course_class = _class(request, pk)
     application = get_object_or_404(confirmed_applications(course_class), pk=application_pk)
     return_to = reverse("kiosk-class", args=[course_class.pk])
+    practice_handover_record(actor=request.user, application=application)
     handover_start(request, return_to=return_to)
-    request.session[APPLICATION_KEY] = {"application": application.pk, "return_to": return_to}
+    request.session[APPLICATION_KEY] = {
+        "application": application.pk, "return_to": return_to,
+        "until": time.time() + HANDOVER_SECONDS,
+    }
     return redirect("kiosk-list")

@@ -1,11 +1,13 @@
 """The practice pages, the attempt sync, the progress page and the staff class page."""
 
 import json
+import time
 import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.handover import HANDOVER_KEY
+from accounts.models import Role
+from accounts.services import role_grant_create
 from attendance.testing import running_class
+from audit.models import AuditEntry
 from enrollment.models import Application
 from enrollment.testing import apply, recruiting_class
 from kiosk import engine, views
@@ -304,3 +309,117 @@ def test_the_class_page_queries_do_not_grow_with_learners(client: Client, people
             assert client.get(reverse("kiosk-class", args=[course_class.pk])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+# --- Review: refusals, hand-over expiry, scoping ------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "[" * 50_000 + "]" * 50_000,
+    json.dumps(payload(seed=True)),
+    json.dumps(payload(events=[])),
+    json.dumps(payload(events=[{"type": "tap", "t": 10**15, "screen": "home",
+                                "element": "take-out"}])),
+    json.dumps(payload(  # started a minute from now (the clock may be ahead), ends in 11
+        [{**e, "t": e["t"] + 600_000} for e in guided_events()],
+        started_at=(timezone.now() + timedelta(minutes=1)).isoformat())),
+    json.dumps(payload(events=[{"type": "quit", "t": 1000, "screen": "home"},
+                               {"type": "tap", "t": 2000, "screen": "home",
+                                "element": "take-out"}])),
+    json.dumps(payload(events=[{"type": "hint", "t": 1000, "screen": "home",
+                                "element": "take-out"}])),
+], ids=["nested", "seed-bool", "no-events", "huge-time", "ends-in-future", "after-quit",
+        "hint-names-element"])
+def test_it_refuses_a_made_up_record_with_a_message_and_stores_nothing(
+    client: Client, opened: Application, body: str,
+) -> None:
+    response = sync(client, body)
+    assert response.status_code == 400
+    assert response.json()["message"]
+    assert not Attempt.objects.exists()
+
+
+def test_it_refuses_an_attempt_id_of_another_learner_without_showing_it(
+    client: Client, opened: Application, people: Any,
+) -> None:
+    other = apply(recruiting_class(people), phone="010-2222-3333").application
+    data = payload(clumsy_events())
+    record(other, data["events"], attempt_id=uuid.UUID(data["id"]))
+    response = sync(client, data)
+    assert response.status_code == 400
+    assert set(response.json()) == {"message"}
+    assert Attempt.objects.get().learner_id == other.learner_id
+
+
+def handed_over(client: Client, people: Any, course_class: Any, application: Application) -> None:
+    client.force_login(people.instructor)
+    client.post(reverse("kiosk-class-handover", args=[course_class.pk, application.pk]))
+
+
+def test_it_ends_a_handover_that_has_lasted_too_long(
+    client: Client, people: Any, taught: tuple[Any, list[Application]],
+) -> None:
+    course_class, applications = taught
+    handed_over(client, people, course_class, applications[0])
+    session = client.session
+    session[views.APPLICATION_KEY]["until"] = time.time() - 1
+    session.save()
+    assert sync(client, payload()).status_code == 403
+    assert views.APPLICATION_KEY not in client.session
+    assert not Attempt.objects.exists()
+
+
+def test_it_audits_the_handover(
+    client: Client, people: Any, taught: tuple[Any, list[Application]],
+) -> None:
+    course_class, applications = taught
+    handed_over(client, people, course_class, applications[0])
+    entry = AuditEntry.objects.get(action="kiosk.handover")
+    assert entry.actor_id == people.instructor.pk
+    assert entry.target_id == str(applications[0].pk)
+
+
+def test_it_limits_anonymous_progress_pages(
+    client: Client, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(views, "PROGRESS_LIMIT", 1)
+    url = reverse("kiosk-progress")
+    codes = [client.post(url, "[]", content_type="application/json").status_code
+             for _ in range(2)]
+    assert codes == [200, 429]
+
+
+def test_progress_fragment_shows_only_what_the_device_sent(
+    client: Client, opened: Application,
+) -> None:
+    record(opened, clumsy_events(), mode=PracticeMode.REAL)  # stored for the linked learner
+    response = client.post(reverse("kiosk-progress"), "[]", content_type="application/json")
+    assert response.status_code == 200
+    scenario = engine.scenario_get(CAFE)
+    assert scenario is not None and scenario.title not in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["seocho_instructor", "busan_officer", "outsider"])
+def test_staff_out_of_scope_get_nothing(
+    client: Client, people: Any, taught: tuple[Any, list[Application]], who: str,
+) -> None:
+    course_class, applications = taught
+    record(applications[0], mode=PracticeMode.REAL)
+    users = {
+        "seocho_instructor": lambda: _granted("seocho", Role.INSTRUCTOR,
+                                              center=people.seocho_center),
+        "busan_officer": lambda: _granted("busan", Role.REGIONAL_OFFICER,
+                                          region=people.busan_center.region.parent
+                                          or people.busan_center.region),
+        "outsider": lambda: people.outsider,
+    }
+    client.force_login(users[who]())
+    assert client.get(reverse("kiosk-class", args=[course_class.pk])).status_code == 404
+    evidence = client.get(reverse("assessment_staff:class", args=[course_class.pk]))
+    assert evidence.status_code in (403, 404)
+
+
+def _granted(username: str, role: str, **where: Any) -> Any:
+    user = get_user_model().objects.create_user(username=username, password="x" * 16)
+    role_grant_create(user=user, role=role, **where)
+    return user
