@@ -1,22 +1,17 @@
 """Scenarios A (fast food, KTX, bus, hospital): the way to the goal and its mistakes."""
 
-import json
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 
 from kiosk import engine
+from kiosk.testing import WAIT, events_for, scenario_named
 
 SLUGS = ("fastfood-order", "train-ticket", "bus-ticket", "hospital-reception")
-ITEMS_DIR = Path(__file__).resolve().parents[2] / "assessment" / "data" / "items"
-WAIT = None  # a step where the machine moves on by itself
 
 
 def scenario_of(slug: str) -> engine.Scenario:
-    scenario = engine.scenario_get(slug)
-    assert scenario is not None, slug
-    return scenario
+    return scenario_named(slug)
 
 
 def play(slug: str, steps: Sequence[str | None], *, then_guided: bool = False) -> engine.Replay:
@@ -25,30 +20,7 @@ def play(slug: str, steps: Sequence[str | None], *, then_guided: bool = False) -
     With then_guided, go on the guided way (as a hint would) until an end screen.
     """
     scenario = scenario_of(slug)
-    rules = engine.machine(scenario)
-    screen, state = scenario.screen(scenario.start), engine.State()
-    events: list[engine.Event] = []
-
-    def step(element_id: str | None) -> None:
-        nonlocal screen, state
-        t = 1000 * (len(events) + 1)
-        if element_id is None:
-            assert screen.auto_to, f"{screen.id} does not move on by itself"
-            events.append(engine.Event(type="auto", t=t, screen=screen.id))
-            screen = scenario.screen(screen.auto_to)
-            return
-        element = next((e for e in screen.elements if e.id == element_id), None)
-        assert element is not None, f"no {element_id!r} on {screen.id!r}"
-        events.append(engine.Event(type="tap", t=t, screen=screen.id, element=element_id))
-        screen, state = engine.tap(scenario, screen, state, element)
-
-    for element_id in steps:
-        step(element_id)
-    while then_guided and not screen.end:
-        move = rules.way_on(screen, state)
-        assert move is not None, f"no way on from {screen.id} with {state}"
-        step(move[0].id if move[0] else None)
-    return engine.replay(scenario, events)
+    return engine.replay(scenario, events_for(scenario, steps, then_guided=then_guided))
 
 
 def guided_steps(slug: str, *, until: str | None = None) -> list[str | None]:
@@ -58,11 +30,6 @@ def guided_steps(slug: str, *, until: str | None = None) -> list[str | None]:
     screens = [screen for screen, _ in path]
     end = screens.index(until) if until else len(path)
     return [element for _, element in path[:end]]
-
-
-def item_keys() -> set[str]:
-    return {item["key"] for path in ITEMS_DIR.glob("*.json")
-            for item in json.loads(path.read_text(encoding="utf-8"))["items"]}
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -81,7 +48,7 @@ def test_it_stays_small_and_names_real_assessment_items(slug: str) -> None:
     assert len(engine.machine(scenario).states) < 30_000
     assert 10 <= len(scenario.screens) <= 20
     assert 60 <= scenario.idle_seconds <= 120
-    assert scenario.items and set(scenario.items) <= item_keys()
+    assert scenario.items and set(scenario.items) <= engine.item_keys()
 
 
 @pytest.mark.parametrize(("slug", "until", "mistake", "trouble"), [

@@ -9,49 +9,18 @@ without the goal, where the real machine would not let it be undone).
 import pytest
 
 from kiosk import engine
+from kiosk.testing import WAIT, events_for, scenario_named
 
 SLUGS = ["civil-document", "parking-payment", "atm-bill", "app-video-call", "app-bank-transfer"]
-WAIT = None  # a step that waits for a screen that moves on by itself
 
 
 def scenario(slug: str) -> engine.Scenario:
-    found = engine.scenario_get(slug)
-    assert found is not None, slug
-    return found
-
-
-def events_for(slug: str, steps: list[str | None], *, then_guided: bool = False,
-               ) -> list[engine.Event]:
-    """The events of tapping `steps` (element ids, WAIT) from the start; then, if asked,
-    of following the guided way from wherever that left the machine."""
-    s = scenario(slug)
-    rules = engine.machine(s)
-    screen, state = s.screen(s.start), engine.State()
-    events: list[engine.Event] = []
-
-    def step(element_id: str | None) -> None:
-        nonlocal screen, state
-        t = 1000 * (len(events) + 1)
-        if element_id is None:
-            assert screen.auto_to, f"{screen.id} does not move on by itself"
-            events.append(engine.Event(type="auto", t=t, screen=screen.id))
-            screen = s.screen(screen.auto_to)
-            return
-        element = next(e for e in screen.elements if e.id == element_id)
-        events.append(engine.Event(type="tap", t=t, screen=screen.id, element=element_id))
-        screen, state = engine.tap(s, screen, state, element)
-
-    for element_id in steps:
-        step(element_id)
-    while then_guided and not screen.end:
-        move = rules.way_on(screen, state)
-        assert move is not None, f"no way on from {screen.id} with {state}"
-        step(move[0].id if move[0] else None)
-    return events
+    return scenario_named(slug)
 
 
 def replay(slug: str, steps: list[str | None], *, then_guided: bool = False) -> engine.Replay:
-    return engine.replay(scenario(slug), events_for(slug, steps, then_guided=then_guided))
+    s = scenario(slug)
+    return engine.replay(s, events_for(s, steps, then_guided=then_guided))
 
 
 @pytest.mark.parametrize("slug", SLUGS)
