@@ -120,8 +120,10 @@
   const keep = (key, value) => {
     try {
       localStorage.setItem(key, value);
+      return true;
     } catch {
       // Nothing kept; the attempt still runs.
+      return false;
     }
   };
   let muted = load(MUTE) === "1";
@@ -148,10 +150,30 @@
       return [];
     }
   };
+  // Room is made by forgetting the oldest attempts already in the practice record
+  // ("yes"), then the oldest kept on this device only; never one still waiting to
+  // be sent ("pending"), and never the one being saved.
+  const forgettable = (list, record) => [
+    ...list.filter((a) => a.synced === "yes" && a !== record),
+    ...list.filter((a) => a.synced !== "yes" && a.synced !== "pending" && a !== record),
+  ];
   const store = (record) => {
     const list = stored().filter((a) => a.id !== record.id);
     list.push(record);
-    keep(STORE, JSON.stringify(list.slice(-KEEP)));
+    const extra = forgettable(list, record).slice(0, Math.max(0, list.length - KEEP));
+    let kept = list.filter((a) => !extra.includes(a));
+    // A full storage: forget more of the same, one at a time, until it fits.
+    while (!keep(STORE, JSON.stringify(kept))) {
+      const next = forgettable(kept, record)[0];
+      if (!next) {
+        // Even this attempt alone does not fit: say so on the page (data-storage).
+        root.dataset.storage = "full";
+        return false;
+      }
+      kept = kept.filter((a) => a !== next);
+    }
+    delete root.dataset.storage;
+    return true;
   };
   const uuid = () =>
     crypto.randomUUID
@@ -444,7 +466,9 @@
         }),
       });
       if (response.ok) synced = "yes";
-      else if (response.status === 403) synced = "device";
+      // Only the server's "no learner here" keeps it on the device for good; another
+      // 403 (a stale CSRF token) is tried again.
+      else if (response.status === 403) synced = (await response.json().catch(() => ({}))).anonymous ? "device" : "pending";
       else if (response.status === 400) synced = "refused";
     } catch {
       // Offline: tried again on the next visit or when the signal is back.

@@ -28,7 +28,9 @@
   function load() {
     var root = document.getElementById("kiosk-device-progress");
     if (!root) { return; }
-    var attempts = kept();
+    // Attempts saved in a learner's record belong to that learner: on a shared
+    // tablet the next person's device summary leaves them out.
+    var attempts = kept().filter(function (a) { return a && a.synced !== "yes"; });
     fetch(root.dataset.url, {
       method: "POST",
       credentials: "same-origin",
