@@ -30,45 +30,93 @@
     Boolean(screen.end) && tracked.every((k) => state[k] === S.goal.state[k]);
   const fill = (text, state) =>
     text.replace(/\{([a-z_][a-z0-9_]*)\}/g, (_, name) => state[name] || "-");
+  // A (screen, tracked values) pair is numbered, not spelt out (the big machines have
+  // ~17,000 of them): the screen's index, then each tracked value's number (0: not
+  // set) as digits of one integer. Only the values some element sets can occur.
+  const screenIndex = new Map(S.screens.map((s, i) => [s.id, i]));
+  const valueIds = tracked.map((k) => {
+    const ids = new Map();
+    for (const s of S.screens) {
+      for (const e of s.elements || []) {
+        if (e.set && has.call(e.set, k) && !ids.has(e.set[k])) ids.set(e.set[k], ids.size + 1);
+      }
+    }
+    return ids;
+  });
+  const numbered = valueIds.reduce((n, ids) => n * (ids.size + 1), S.screens.length) <= Number.MAX_SAFE_INTEGER;
+  // The number of the node reached by tapping `element` (none: waiting) without making the state.
+  const nodeAfter = (screen, state, element) => {
+    const set = element ? element.set || {} : {};
+    if (!numbered) return node(screen, { ...state, ...set });
+    let code = screenIndex.get(screen.id);
+    for (let i = 0; i < tracked.length; i += 1) {
+      const k = tracked[i];
+      const value = has.call(set, k) ? set[k] : has.call(state, k) ? state[k] : undefined;
+      code = code * (valueIds[i].size + 1) + (value === undefined ? 0 : valueIds[i].get(value) || 0);
+    }
+    return code;
+  };
   const node = (screen, state) =>
-    screen.id + "\u0000" + JSON.stringify(tracked.filter((k) => has.call(state, k)).map((k) => [k, state[k]]));
+    numbered ? nodeAfter(screen, state, null)
+      : screen.id + "\u0000" + JSON.stringify(tracked.filter((k) => has.call(state, k)).map((k) => [k, state[k]]));
   const moves = (screen, state) => {
     if (screen.end) return [];
     const found = (screen.elements || []).map((e) => [e, ...tap(screen, state, e)]);
     if (screen.auto_to) found.push([null, screens.get(screen.auto_to), state]);
     return found;
   };
+  // Timed for bench/kiosk_page.py ("kiosk-rules"): the big machines have ~17,000 states.
+  performance.mark("kiosk-rules-start");
   const distance = (() => {
+    // Breadth-first over the nodes (numbered 0, 1, … as found), then backwards from the goal.
+    const index = new Map();
+    const states = [];
+    const callers = [];
+    const reach = (key, screen, makeState) => {
+      let i = index.get(key);
+      if (i === undefined) {
+        i = states.length;
+        index.set(key, i);
+        states.push([screen, makeState()]);
+        callers.push([]);
+      }
+      return i;
+    };
     const start = screens.get(S.start);
-    const seen = new Map([[node(start, {}), [start, {}]]]);
-    const callers = new Map();
-    const queue = [node(start, {})];
-    for (let i = 0; i < queue.length; i += 1) {
-      const here = queue[i];
-      const [screen, state] = seen.get(here);
-      for (const [, nextScreen, nextState] of moves(screen, state)) {
-        const there = node(nextScreen, nextState);
-        if (!seen.has(there)) {
-          seen.set(there, [nextScreen, nextState]);
-          queue.push(there);
-        }
-        if (!callers.has(there)) callers.set(there, new Set());
-        callers.get(there).add(here);
+    reach(node(start, {}), start, () => ({}));
+    for (let i = 0; i < states.length; i += 1) {
+      const [screen, state] = states[i];
+      if (screen.end) continue;
+      for (const element of screen.elements || []) {
+        const next = element.to ? screens.get(element.to) : screen;
+        callers[reach(nodeAfter(next, state, element), next, () => tap(screen, state, element)[1])].push(i);
+      }
+      if (screen.auto_to) {
+        const next = screens.get(screen.auto_to);
+        callers[reach(nodeAfter(next, state, null), next, () => state)].push(i);
       }
     }
-    const found = new Map();
-    for (const [key, [screen, state]] of seen) if (goalReached(screen, state)) found.set(key, 0);
-    const back = [...found.keys()];
-    for (let i = 0; i < back.length; i += 1) {
-      for (const here of callers.get(back[i]) || []) {
-        if (!found.has(here)) {
-          found.set(here, found.get(back[i]) + 1);
+    const steps = new Int32Array(states.length).fill(-1);
+    const back = [];
+    states.forEach(([screen, state], i) => {
+      if (goalReached(screen, state)) {
+        steps[i] = 0;
+        back.push(i);
+      }
+    });
+    for (let j = 0; j < back.length; j += 1) {
+      for (const here of callers[back[j]]) {
+        if (steps[here] < 0) {
+          steps[here] = steps[back[j]] + 1;
           back.push(here);
         }
       }
     }
+    const found = new Map();
+    for (const [key, i] of index) if (steps[i] >= 0) found.set(key, steps[i]);
     return found;
   })();
+  performance.measure("kiosk-rules", "kiosk-rules-start");
   const onTheWay = (screen, state, nextScreen, nextState) => {
     const here = distance.get(node(screen, state));
     const there = distance.get(node(nextScreen, nextState));
