@@ -8,7 +8,8 @@ the same phone (the adaptive test picks its own questions, so these differ from
 run to run). docs/screenshot-kiosk-*.png are the practice machine on a phone:
 guided (the next button highlighted), practice (the kind correction after a
 wrong tap), real-life (the time-out warning and the queue behind you),
-barrier-free (the low layout with the keypad), and the staff's class page.
+barrier-free (the low layout with the keypad), the result with the next step,
+and the staff's class page.
 Run after `scripts/test` has set up .venv and Chromium:
 
     .venv/bin/python scripts/screenshot.py [DIRECTORY]
@@ -156,6 +157,18 @@ def _kiosk(browser: Browser, site: Site, folder: Path, db: sqlite3.Connection) -
     real.clock.run_for((scenario.idle_seconds - 5) * 1000)
     real.locator("#kiosk-warning").wait_for()
     shots.append(_shot(real, folder / "screenshot-kiosk-real.png"))
+
+    done = phone()
+    done.clock.install()
+    done.goto(play + "?mode=guided")
+    for screen_id, element in way:
+        if element is None:  # a screen that moves on by itself
+            done.clock.run_for(int(scenario.screen(str(screen_id)).auto_seconds * 1000) + 100)
+        else:
+            tap(done, str(element))
+    done.locator("#kiosk-result").wait_for()
+    _top(done, "#kiosk-result")
+    shots.append(_shot(done, folder / "screenshot-kiosk-result.png"))
 
     low = phone()
     low.goto(play + "?mode=guided&bf=1")

@@ -168,8 +168,13 @@ def test_replay_refuses_events_that_do_not_fit() -> None:
         engine.replay(scenario, [engine.Event(type="auto", t=0, screen="home")])
 
 
-def test_fill_shows_chosen_values_and_a_dash_for_the_rest() -> None:
-    assert engine.fill("{drink} {size}", {"drink": "아메리카노"}) == "아메리카노 -"
+def test_it_fills_chosen_values_and_says_none_yet_once_for_a_run_with_nothing_chosen() -> None:
+    text = "담은 음료: {drink} {temp} {size} · 결제: {pay}"
+    assert engine.fill(text, {}, "아직 없음") == "담은 음료: 아직 없음 · 결제: 아직 없음"
+    assert engine.fill(text, {"drink": "아메리카노", "size": "라지"}, "아직 없음") == (
+        "담은 음료: 아메리카노 라지 · 결제: 아직 없음"
+    )
+    assert engine.fill("{front}-{back}", {"front": "500101"}) == "500101--"
 
 
 def test_it_finds_items_that_are_not_in_the_item_bank() -> None:

@@ -413,3 +413,86 @@ def test_it_keeps_to_the_content_security_policy(new_page: NewPage) -> None:
         on_screen(page, "menu")
     page.wait_for_load_state("networkidle")
     assert errors == []
+
+
+def in_sight(page: Page, selector: str) -> bool:
+    """The whole element is inside the window (nothing to scroll to see it)."""
+    inside: bool = page.eval_on_selector(
+        selector,
+        "(e) => { const r = e.getBoundingClientRect();"
+        " return r.top >= -1 && r.bottom <= window.innerHeight + 1 && r.height > 0; }",
+    )
+    return inside
+
+
+PHONES = {"portrait": (390, 844), "landscape": (844, 390)}
+
+
+@pytest.mark.parametrize("phone", PHONES)
+def test_it_keeps_the_guidance_and_the_next_button_in_sight_on_a_phone(
+    new_page: NewPage, phone: str,
+) -> None:
+    width, height = PHONES[phone]
+    page = new_page(width=width, height=height)
+    scenario = SCENARIOS["cafe-order"]
+    open_play(page, "cafe-order", "guided")
+    for number, (screen_id, element_id) in enumerate(way_from(scenario, scenario.start, {})[:3]):
+        on_screen(page, screen_id)
+        page.click(f"#kiosk-screen [data-element='{element_id}']")
+        assert in_sight(page, "#kiosk-guide-text"), f"{phone}: the guidance is out of sight"
+        assert in_sight(page, "#kiosk-screen .kiosk-el-next"), f"{phone}: the next button is hidden"
+        if phone == "portrait" and number == 0:  # the menu fits below the goal on a tall phone
+            assert in_sight(page, ".kiosk-goal"), "the goal is out of sight"
+
+
+def test_it_shows_the_time_out_warning_wherever_the_learner_has_scrolled(new_page: NewPage) -> None:
+    scenario = SCENARIOS["cafe-order"]
+    page = new_page(width=390, height=844)
+    page.clock.install()
+    open_play(page, "cafe-order", "real")
+    page.click(f"[data-element='{way_from(scenario, scenario.start, {})[0][1]}']")
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    page.clock.run_for((scenario.idle_seconds - 5) * 1000)
+    assert in_sight(page, "#kiosk-warning")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    assert in_sight(page, "#kiosk-warning")
+
+
+def test_it_says_nothing_chosen_yet_in_words_the_way_the_engine_fills_the_screen(
+    new_page: NewPage,
+) -> None:
+    scenario = SCENARIOS["cafe-order"]
+    page = new_page()
+    open_play(page, "cafe-order", "practice")
+    unset = strings(page)["unset"]
+    screen, state = scenario.screen(scenario.start), engine.State()
+    for _screen_id, element_id in way_from(scenario, scenario.start, {})[:3]:
+        element = next(e for e in screen.elements if e.id == element_id)
+        screen, state = engine.tap(scenario, screen, state, element)
+        page.click(f"#kiosk-screen [data-element='{element_id}']")
+        on_screen(page, screen.id)
+        if screen.text:
+            shown = page.inner_text("#kiosk-screen .kiosk-screen-text")
+            assert shown == engine.fill(screen.text, state, unset)
+            assert "- -" not in shown
+
+
+def test_it_offers_the_recommended_next_step_first_on_the_result(new_page: NewPage) -> None:
+    scenario = SCENARIOS["cafe-order"]
+    path = engine.machine(scenario).guided_path() or []
+    page = new_page()
+    page.clock.install()
+    nexts = {"guided": "mode=practice", "practice": "mode=real", "real": "/practice/"}
+    for mode, href in nexts.items():
+        open_play(page, "cafe-order", mode)
+        follow(page, scenario, path, keyboard=False)
+        assert_goal_reached(page, "cafe-order", mode)
+        step = page.locator("#kiosk-next-step")
+        assert step.is_visible()
+        assert (step.get_attribute("href") or "").endswith(href)
+        expected = strings(page)["all"] if mode == "real" else strings(page)[href.split("=")[-1]]
+        assert step.inner_text() == expected
+        focus_by_tab(page, "#kiosk-next-step", limit=3)  # the first thing after the result's title
+    open_play(page, "cafe-order", "practice")
+    page.click("#kiosk-quit")  # stopped: follow along next
+    assert page.get_attribute("#kiosk-next-step", "href").endswith("mode=guided")

@@ -28,8 +28,10 @@
     [element.to ? screens.get(element.to) : screen, { ...state, ...element.set }];
   const goalReached = (screen, state) =>
     Boolean(screen.end) && tracked.every((k) => state[k] === S.goal.state[k]);
+  // Placeholders side by side read as one phrase; nothing chosen yet reads "none yet" once.
   const fill = (text, state) =>
-    text.replace(/\{([a-z_][a-z0-9_]*)\}/g, (_, name) => state[name] || "-");
+    text.replace(/\{[a-z_][a-z0-9_]*\}(?: \{[a-z_][a-z0-9_]*\})*/g, (run) =>
+      run.match(/[a-z_][a-z0-9_]*/g).filter((name) => state[name]).map((name) => state[name]).join(" ") || T.unset);
   // A (screen, tracked values) pair is numbered, not spelt out (the big machines have
   // ~17,000 of them): the screen's index, then each tracked value's number (0: not
   // set) as digits of one integer. Only the values some element sets can occur.
@@ -277,6 +279,7 @@
     $("kiosk-result").hidden = true;
     $("kiosk-machine").hidden = false;
     $("kiosk-controls").hidden = false;
+    $("kiosk-hint").hidden = mode !== "practice";
     $("kiosk-keys").hidden = !bf;
     guide("");
     show(screens.get(S.start), false);
@@ -376,7 +379,28 @@
     armIdle();
     if (!moveFocus) return;
     const again = same && focused && area.querySelector(`[data-element="${CSS.escape(focused)}"]`);
-    (area.querySelector(".kiosk-el-next") || again || title).focus();
+    reveal(area.querySelector(".kiosk-el-next") || again || title);
+  };
+
+  // Focus the machine's button or title and scroll so that as much as fits is
+  // in sight above it: the goal, else the guidance, else the machine.
+  const reveal = (target) => {
+    target.focus({ preventScroll: true });
+    const guideShown = $("kiosk-guide-text").textContent !== "";
+    // The guidance is beside the machine on a phone on its side: keep it in sight too.
+    const bottom = () => Math.max(
+      target.getBoundingClientRect().bottom,
+      guideShown ? $("kiosk-guide").getBoundingClientRect().bottom : -Infinity,
+    );
+    const anchors = [root.querySelector(".kiosk-goal"), guideShown ? $("kiosk-guide") : null, $("kiosk-machine")];
+    for (const anchor of anchors.filter(Boolean)) {
+      const top = anchor.getBoundingClientRect().top;
+      if (bottom() - top <= window.innerHeight) {
+        if (top < 0 || bottom() > window.innerHeight) window.scrollBy(0, top);
+        return;
+      }
+    }
+    target.scrollIntoView({ block: "nearest" });
   };
 
   const guide = (text, withVoice = false) => {
@@ -471,6 +495,7 @@
     }
     guide("");
     $("kiosk-controls").hidden = true;
+    $("kiosk-hint").hidden = true;
     $("kiosk-keys").hidden = true;
     if (quit) $("kiosk-machine").hidden = true;
     const reached = attempt.goal_reached;
@@ -486,11 +511,27 @@
       : mode === "guided" ? T.next_guided
       : mode === "real" ? T.next_real
       : clean ? T.next_practice : T.next_again;
+    nextStep(reached, clean);
     $("kiosk-sync").textContent = "";
     $("kiosk-result").hidden = false;
     $("kiosk-result-title").focus();
     say($("kiosk-result-title").textContent);
     sync(attempt);
+  };
+
+  // The result's first button is the step the words above it recommend:
+  // another mode, or another machine once real-life mode is done.
+  const nextStep = (reached, clean) => {
+    const link = $("kiosk-next-step");
+    const next = !reached ? (mode === "guided" ? null : "guided")
+      : mode === "guided" ? "practice"
+      : mode === "practice" && clean ? "real" : null;
+    const url = new URL(location.href);
+    if (next) url.searchParams.set("mode", next);
+    link.href = next ? url.pathname + url.search : root.dataset.listUrl;
+    link.textContent = next ? T[next] : T.all;
+    link.hidden = !next && !(reached && mode === "real");
+    $("kiosk-again").classList.toggle("button-secondary", !link.hidden);
   };
 
   // --- Sending attempts to the practice record -----------------------------------------------
