@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -216,9 +217,9 @@ def progress(request: HttpRequest) -> HttpResponse:
         tries = selectors.device_attempts(
             raw, limit=MAX_DEVICE_ATTEMPTS, max_events=MAX_PROGRESS_EVENTS,
         )
-        return render(request, "kiosk/_progress.html", {
+        return _private(render(request, "kiosk/_progress.html", {
             "summary": selectors.progress_summary(tries),
-        })
+        }))
     application = practice_application(request)
     context: dict[str, Any] = {"application": application}
     if application is not None:
@@ -228,7 +229,15 @@ def progress(request: HttpRequest) -> HttpResponse:
         context["evidence"] = selectors.competency_evidence([application.learner_id]).get(
             application.learner_id, [],
         )
-    return render(request, "kiosk/progress.html", context)
+    response = render(request, "kiosk/progress.html", context)
+    # A learner's own record: not kept by the browser (back button, bfcache) or the
+    # service worker (sw.js never keeps a no-store page) on a shared tablet.
+    return _private(response) if application is not None else response
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 # --- Staff: the class at a glance ------------------------------------------------------

@@ -423,3 +423,12 @@ def _granted(username: str, role: str, **where: Any) -> Any:
     user = get_user_model().objects.create_user(username=username, password="x" * 16)
     role_grant_create(user=user, role=role, **where)
     return user
+
+
+def test_a_linked_learners_progress_is_not_kept_by_the_browser(
+    client: Client, opened: Application,
+) -> None:
+    linked = client.get(reverse("kiosk-progress"))
+    assert "no-store" in linked["Cache-Control"] and "private" in linked["Cache-Control"]
+    anonymous = Client().get(reverse("kiosk-progress"))
+    assert "no-store" not in anonymous.get("Cache-Control", "")  # the copy kept for offline use

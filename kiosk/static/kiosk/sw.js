@@ -30,12 +30,16 @@ self.addEventListener("install", (event) => {
 });
 
 const anonymous = (pathname) => KIOSK_OFFLINE.anonymous_pages.includes(pathname);
+// The server marks a page with personal data no-store (a linked learner's progress): never kept.
+const keepable = (response) =>
+  response.ok && response.type === "basic" && !response.redirected &&
+  !/no-store/i.test(response.headers.get("Cache-Control") || "");
 
 async function keepPage(cache, url) {
   try {
     const credentials = anonymous(url) ? "omit" : "same-origin";
     const response = await fetch(url, { credentials });
-    if (response.ok && !response.redirected) await cache.put(url, response);
+    if (keepable(response)) await cache.put(url, response);
   } catch {
     // The connection dropped while installing: the page is kept when next visited.
   }
@@ -76,7 +80,7 @@ async function page(event, url) {
   const cache = await caches.open(CACHE);
   const key = url.origin + url.pathname;
   const network = fetch(request).then(async (response) => {
-    if (response.ok && response.type === "basic" && !response.redirected && !anonymous(url.pathname)) {
+    if (keepable(response) && !anonymous(url.pathname)) {
       await cache.put(key, response.clone());
     }
     return response;
