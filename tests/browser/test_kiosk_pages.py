@@ -1,6 +1,7 @@
 """The pages around the machine: choosing how to practise, and progress kept on a device."""
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,7 +10,9 @@ from playwright.sync_api import Page, expect
 
 from kiosk import engine
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.site import NewPage
+from tests.browser.site import NewPage, Site
+from tests.browser.test_apply import site_db  # noqa: F401
+from tests.browser.test_pages import open_staff_page
 
 pytestmark = pytest.mark.browser
 
@@ -74,3 +77,29 @@ def test_the_intro_chooses_mode_and_barrier_free_by_keyboard(page: Page) -> None
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/practice/{SLUG}/play/?*")
     assert "mode=real" in page.url and "bf=1" in page.url
+
+
+def test_the_class_page_lists_learners_who_need_help_first(
+    new_page: NewPage, site: Site, site_db: sqlite3.Connection,  # noqa: F811
+) -> None:
+    busiest = site_db.execute(
+        "SELECT a.course_class_id FROM kiosk_attempt k"
+        " JOIN enrollment_application a ON a.id = k.application_id"
+        " GROUP BY a.course_class_id ORDER BY count(*) DESC LIMIT 1",
+    ).fetchone()
+    assert busiest is not None, "no practice in the demo data"
+    page = new_page()
+    open_staff_page(page, site, f"staff:national:/staff/kiosk/classes/{busiest[0]}/")
+    helped = page.eval_on_selector_all(
+        ".kiosk-learners tbody tr", "(rows) => rows.map((r) => r.matches('.kiosk-needs-help'))",
+    )
+    if True not in helped:
+        pytest.skip("nobody needs help in the demo class")
+    assert helped == sorted(helped, reverse=True), "a learner who needs help is below the others"
+    needs = page.locator(".kiosk-needs-help td").first
+    assert needs.inner_text() != strings_nothing(page)
+
+
+def strings_nothing(page: Page) -> str:
+    """What a learner row says when nothing needs help (the last row's second cell)."""
+    return page.locator(".kiosk-learners tbody tr:not(.kiosk-needs-help) td").first.inner_text()

@@ -514,7 +514,9 @@
     nextStep(reached, clean);
     $("kiosk-sync").textContent = "";
     $("kiosk-result").hidden = false;
-    $("kiosk-result-title").focus();
+    // The whole card in sight: the figures and the next step, not only its title.
+    $("kiosk-result-title").focus({ preventScroll: true });
+    $("kiosk-result").scrollIntoView({ block: "start" });
     say($("kiosk-result-title").textContent);
     sync(attempt);
   };
