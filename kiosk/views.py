@@ -97,10 +97,11 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
         (_("Kiosks"), [s for s in every if s.kind == "kiosk"]),
         (_("Phone apps"), [s for s in every if s.kind == "app"]),
     ]
-    return render(request, "kiosk/list.html", {
+    application = practice_application(request)
+    return _private_if_linked(render(request, "kiosk/list.html", {
         "groups": [(title, found) for title, found in groups if found],
-        "application": practice_application(request),
-    })
+        "application": application,
+    }), application)
 
 
 @require_GET
@@ -115,11 +116,12 @@ def scenario_start(request: HttpRequest, slug: str) -> HttpResponse:
         (PracticeMode.REAL, _("Like the real machine: no hints, the buttons move about, and "
                               "it starts over if you wait too long.")),
     ]
-    return render(request, "kiosk/start.html", {
+    application = practice_application(request)
+    return _private_if_linked(render(request, "kiosk/start.html", {
         "scenario": scenario, "play_url": play_url,
         "modes": [(mode.value, mode.label, text) for mode, text in modes],
-        "application": practice_application(request),
-    })
+        "application": application,
+    }), application)
 
 
 @require_GET
@@ -229,15 +231,19 @@ def progress(request: HttpRequest) -> HttpResponse:
         context["evidence"] = selectors.competency_evidence([application.learner_id]).get(
             application.learner_id, [],
         )
-    response = render(request, "kiosk/progress.html", context)
-    # A learner's own record: not kept by the browser (back button, bfcache) or the
-    # service worker (sw.js never keeps a no-store page) on a shared tablet.
-    return _private(response) if application is not None else response
+    return _private_if_linked(render(request, "kiosk/progress.html", context), application)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _private_if_linked(response: HttpResponse, application: Application | None) -> HttpResponse:
+    """A page naming the linked learner (masked) or showing their record is kept by
+    neither the browser (back button, bfcache) nor the service worker (sw.js never
+    keeps a no-store page): a shared tablet must not show it to the next person."""
+    return _private(response) if application is not None else response
 
 
 # --- Staff: the class at a glance ------------------------------------------------------

@@ -425,10 +425,13 @@ def _granted(username: str, role: str, **where: Any) -> Any:
     return user
 
 
-def test_a_linked_learners_progress_is_not_kept_by_the_browser(
-    client: Client, opened: Application,
+@pytest.mark.parametrize("url", [
+    reverse("kiosk-progress"), reverse("kiosk-list"), reverse("kiosk-start", args=[CAFE]),
+])
+def test_a_page_naming_the_linked_learner_is_not_kept_by_the_browser(
+    client: Client, opened: Application, url: str,
 ) -> None:
-    linked = client.get(reverse("kiosk-progress"))
+    linked = client.get(url)
     assert "no-store" in linked["Cache-Control"] and "private" in linked["Cache-Control"]
-    anonymous = Client().get(reverse("kiosk-progress"))
+    anonymous = Client().get(url)
     assert "no-store" not in anonymous.get("Cache-Control", "")  # the copy kept for offline use

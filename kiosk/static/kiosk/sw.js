@@ -37,8 +37,8 @@ const keepable = (response) =>
 
 async function keepPage(cache, url) {
   try {
-    const credentials = anonymous(url) ? "omit" : "same-origin";
-    const response = await fetch(url, { credentials });
+    // Kept as a visitor without a linked learner sees them (shared tablets).
+    const response = await fetch(url, { credentials: "omit" });
     if (keepable(response)) await cache.put(url, response);
   } catch {
     // The connection dropped while installing: the page is kept when next visited.
