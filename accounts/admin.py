@@ -23,6 +23,7 @@ from accounts.services import (
     role_grant_delete,
     user_phone_set,
 )
+from lib.admin import ReadOnlyAdmin
 from privacy.fields import format_phone, normalize_phone
 from privacy.masking import mask_phone
 from privacy.models import AccessLog
@@ -211,7 +212,7 @@ class RoleGrantAdmin(GrantRegionChoicesMixin, admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
     """Read-only: tokens are made with `manage.py api_token`; here they can be revoked.
 
     The hash is never shown: the prefix is enough to tell tokens apart.
@@ -223,15 +224,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     fields = ["prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("accounts.change_apitoken")

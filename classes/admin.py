@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from classes.models import ClassSession, CourseClass
+from lib.admin import ReadOnlyAdmin
 
 
 class ClassSessionInline(admin.TabularInline):
@@ -17,7 +18,7 @@ class ClassSessionInline(admin.TabularInline):
 
 
 @admin.register(CourseClass)
-class CourseClassAdmin(admin.ModelAdmin):
+class CourseClassAdmin(ReadOnlyAdmin):
     list_display = ["course", "center", "first_date", "last_date", "status", "capacity"]
     list_filter = ["status", "course__level", "course__topic"]
     search_fields = ["course__title", "center__name"]
@@ -26,17 +27,8 @@ class CourseClassAdmin(admin.ModelAdmin):
     list_select_related = ["course", "center"]
     inlines = [ClassSessionInline]
 
-    # Opening, editing and cancelling go through classes.services (sessions planned
-    # around holidays, the rules, the audit trail) on the staff pages: here classes
-    # are only shown.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    # Read-only: opening, editing and cancelling go through classes.services (sessions
+    # planned around holidays, the rules, the audit trail) on the staff pages.
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CourseClass]:
         # The admin goes through the same scoping as every other screen.

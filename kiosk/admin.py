@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from kiosk.models import Attempt
+from lib.admin import ReadOnlyAdmin
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyAdmin):
     """Read-only: attempts are written only by the practice page (kiosk.services).
 
     The list shows no names: the learner is a raw id.
@@ -29,11 +30,3 @@ class AttemptAdmin(admin.ModelAdmin):
             "events",
         )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

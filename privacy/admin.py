@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
+from lib.admin import ReadOnlyAdmin
 from privacy.models import AccessLog
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     """Read-only, even for superusers: the log is evidence, not data to tidy up."""
 
     list_display = [
@@ -18,11 +18,3 @@ class AccessLogAdmin(admin.ModelAdmin):
     list_select_related = False
     show_full_result_count = False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
-        return False
