@@ -296,6 +296,15 @@ class Event(_Strict):
     element: str | None = None
 
 
+# The play page asks for a hint only in practice mode and times out only in
+# real-life mode; an attempt with such an event in another mode is not one it sent.
+MODE_ONLY_EVENTS = {"hint": "practice", "timeout": "real"}
+
+
+def events_fit_mode(mode: str, events: Iterable[Event]) -> bool:
+    return all(MODE_ONLY_EVENTS.get(event.type, mode) == mode for event in events)
+
+
 @dataclass
 class Replay:
     steps: int = 0

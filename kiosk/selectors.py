@@ -63,27 +63,44 @@ class Tried:
         return self.mode == PracticeMode.REAL and self.goal_reached
 
 
-def device_attempts(raw: Any, *, limit: int, max_events: int | None = None) -> list[Tried]:
+@dataclass
+class DeviceRecord:
+    tries: list[Tried]
+    # Attempts made on an earlier version of their machine's file: the events no
+    # longer replay, so they are left out, and the page says how many.
+    outdated: int = 0
+
+
+class _Outdated(Exception):
+    pass
+
+
+def device_attempts(raw: Any, *, limit: int, max_events: int | None = None) -> DeviceRecord:
     """Attempts a device keeps, counted by replaying their events (not by the device's counts).
 
     The newest `limit` (the end of the list), and of those only as many,
     newest first, as have `max_events` events together. Anything that is not
-    an attempt of a known scenario is left out.
+    an attempt of a known scenario is left out; those of an earlier version
+    of the scenario that no longer replay are left out and counted.
     """
+    record = DeviceRecord(tries=[])
     if not isinstance(raw, list) or limit <= 0:
-        return []
-    found = []
+        return record
     budget = max_events
     for item in reversed(raw[-limit:]):
         if budget is not None:
             budget -= len(item.get("events") or ()) if isinstance(item, dict) else 0
             if budget < 0:
                 break
-        tried = _device_attempt(item)
+        try:
+            tried = _device_attempt(item)
+        except _Outdated:
+            record.outdated += 1
+            continue
         if tried is not None:
-            found.append(tried)
-    found.reverse()
-    return found
+            record.tries.append(tried)
+    record.tries.reverse()
+    return record
 
 
 def _device_attempt(item: Any) -> Tried | None:
@@ -96,10 +113,16 @@ def _device_attempt(item: Any) -> Tried | None:
         return None
     try:
         started_at = datetime.fromisoformat(str(item.get("started_at")))
-        result = engine.replay(scenario, [engine.Event.model_validate(e) for e in events])
-    except (ValueError, SchemaError, engine.ReplayError):
+        parsed = [engine.Event.model_validate(e) for e in events]
+    except (ValueError, SchemaError):
         return None
-    if started_at.tzinfo is None:
+    if started_at.tzinfo is None or not engine.events_fit_mode(str(mode), parsed):
+        return None
+    try:
+        result = engine.replay(scenario, parsed)
+    except engine.ReplayError as error:
+        if item.get("version") != scenario.version:
+            raise _Outdated from error
         return None
     return Tried(
         scenario=scenario.slug, mode=str(mode), started_at=started_at,

@@ -35,7 +35,8 @@ def attempt_record(
 
     Sending the same attempt again returns the stored one unchanged. Raises
     ValidationError (in Korean) for an unknown scenario, a changed scenario
-    the events no longer fit, or events that are not an attempt.
+    the events no longer fit, or events that are not an attempt (including a
+    hint outside practice mode or a time-out outside real-life mode).
     """
     existing = Attempt.objects.filter(pk=attempt_id).first()
     if existing is not None:
@@ -44,6 +45,12 @@ def attempt_record(
     if mode not in PracticeMode.values:
         raise ValidationError(_("This practice mode does not exist."), code="mode")
     parsed = _events(events)
+    if not engine.events_fit_mode(mode, parsed):
+        raise ValidationError(
+            _("This practice has a hint or a time-out that its mode does not have. "
+              "It stays on this device."),
+            code="events",
+        )
     _check_times(started_at, parsed)
     try:
         result = engine.replay(played, parsed)

@@ -216,11 +216,11 @@ def progress(request: HttpRequest) -> HttpResponse:
             raw = _json_body(request, MAX_PROGRESS_BODY)
         except ValueError:
             return HttpResponse(status=400)
-        tries = selectors.device_attempts(
+        kept = selectors.device_attempts(
             raw, limit=MAX_DEVICE_ATTEMPTS, max_events=MAX_PROGRESS_EVENTS,
         )
         return _private(render(request, "kiosk/_progress.html", {
-            "summary": selectors.progress_summary(tries),
+            "summary": selectors.progress_summary(kept.tries), "outdated": kept.outdated,
         }))
     application = practice_application(request)
     context: dict[str, Any] = {"application": application}

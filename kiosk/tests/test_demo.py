@@ -48,5 +48,8 @@ def test_a_simulated_go_always_ends(people: Any) -> None:
     for scenario in engine.scenarios().values():
         for mode in PracticeMode.values:
             events = demo.simulated_events(scenario, rng, mode=mode, slip=0.9)
-            result = engine.replay(scenario, [engine.Event.model_validate(e) for e in events])
+            parsed = [engine.Event.model_validate(e) for e in events]
+            result = engine.replay(scenario, parsed)
             assert result.finished or events[-1]["type"] == "quit"
+            # Only what the play page records in that mode (attempt_record refuses the rest).
+            assert engine.events_fit_mode(mode, parsed)

@@ -77,8 +77,12 @@ def test_the_class_overview_tells_who_needs_help_where(
 ) -> None:
     course_class, (done, struggling, idle) = taught
     record(done, mode=PracticeMode.REAL)
-    for days in (3, 2, 1):
+    for days in (3, 2):
         record(struggling, clumsy_events(), mode=PracticeMode.PRACTICE, started_at=ago(days))
+    # Then timed out in real life and gave up (a wrong tap, a time-out, no goal).
+    gave_up = clumsy_events(PracticeMode.REAL)[:4]
+    assert gave_up[-1]["type"] == "timeout"
+    record(struggling, gave_up, mode=PracticeMode.REAL, started_at=ago(1))
     overview = selectors.class_overview(course_class)
     rows = {row.application.pk: row for row in overview.rows}
     scenario_index = list(engine.scenarios()).index(CAFE)
@@ -132,18 +136,34 @@ def test_query_counts_do_not_grow_with_learners_or_attempts(people: Any) -> None
 
 
 def test_device_attempts_are_replayed_and_bad_ones_left_out() -> None:
-    good = {"scenario": CAFE, "mode": "practice", "started_at": ago(1).isoformat(),
-            "events": clumsy_events(), "wrong_taps": 0}
+    good = {"scenario": CAFE, "version": cafe().version, "mode": "practice",
+            "started_at": ago(1).isoformat(), "events": clumsy_events(), "wrong_taps": 0}
     bad = [
         {**good, "events": [{"type": "tap", "t": 0, "screen": "menu", "element": "x"}]},
         {**good, "started_at": "yesterday"},
         {**good, "started_at": "2026-01-01T10:00:00"},
         {**good, "mode": "cheat"},
+        {**good, "mode": "real"},  # a hint in real-life mode: not sent by the page
         "not an attempt",
     ]
-    (tried,) = selectors.device_attempts([good, *bad], limit=10)
-    assert (tried.wrong_taps, tried.hints, tried.timeouts) == (1, 1, 1)
+    kept = selectors.device_attempts([good, *bad], limit=10)
+    (tried,) = kept.tries
+    assert (tried.wrong_taps, tried.hints, tried.timeouts) == (1, 1, 0)
+    assert kept.outdated == 0  # made up, not made on an earlier machine
     assert selectors.device_attempts([good] * 5, limit=2) != selectors.device_attempts(
         [good] * 5, limit=3,
     )
-    assert selectors.device_attempts({"not": "a list"}, limit=5) == []
+    assert selectors.device_attempts({"not": "a list"}, limit=5).tries == []
+
+
+def test_device_attempts_of_an_earlier_machine_are_counted_not_shown() -> None:
+    good = {"scenario": CAFE, "version": cafe().version, "mode": "real",
+            "started_at": ago(1).isoformat(), "events": clumsy_events(PracticeMode.REAL)}
+    # A button the machine had before its file changed.
+    gone = {**good, "version": "older", "events": [
+        {"type": "tap", "t": 1000, "screen": "home", "element": "eat-in-old"},
+    ]}
+    still_fits = {**good, "version": "older"}
+    kept = selectors.device_attempts([gone, good, gone, still_fits], limit=10)
+    assert kept.outdated == 2
+    assert len(kept.tries) == 2

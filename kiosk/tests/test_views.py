@@ -7,12 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext, override
 
 from accounts.handover import HANDOVER_KEY
 from accounts.models import Role
@@ -91,7 +93,7 @@ def test_sync_stores_once_then_answers_200(client: Client, opened: Application) 
     first = sync(client, data)
     assert first.status_code == 201
     assert first.json() | {"id": ""} == {
-        "id": "", "goal_reached": True, "wrong_taps": 1, "hints": 1, "timeouts": 1,
+        "id": "", "goal_reached": True, "wrong_taps": 1, "hints": 1, "timeouts": 0,
         "steps": first.json()["steps"], "seconds": round(data["events"][-1]["t"] / 1000),
     }
     again = sync(client, data)
@@ -170,6 +172,28 @@ def test_progress_for_anonymous_counts_device_attempts_and_stores_nothing(client
     assert [(p.scenario.slug, p.tries, p.reached_real) for p in summary] == [(CAFE, 2, True)]
     assert not Attempt.objects.exists()
     assert "<html" not in response.content.decode()
+
+
+def test_progress_for_anonymous_says_how_many_practices_of_an_earlier_machine_it_leaves_out(
+    client: Client,
+) -> None:
+    earlier = payload([{"type": "tap", "t": 1000, "screen": "home", "element": "gone-button"}],
+                      version="earlier")
+    kept = [earlier, payload(), {**earlier, "id": str(uuid.uuid4())}]
+    response = client.post(reverse("kiosk-progress"), json.dumps(kept),
+                           content_type="application/json")
+    assert [p.tries for p in response.context["summary"]] == [1]
+    with override(settings.LANGUAGE_CODE):
+        sentence = ngettext(
+            "%(count)s practice was made on an earlier version of its machine, "
+            "so it cannot be shown here.",
+            "%(count)s practices were made on earlier versions of their machines, "
+            "so they cannot be shown here.", 2,
+        ) % {"count": 2}
+    assert f'<p class="kiosk-outdated">{sentence}</p>' in response.content.decode()
+    alone = client.post(reverse("kiosk-progress"), json.dumps([payload()]),
+                        content_type="application/json").content.decode()
+    assert "kiosk-outdated" not in alone
 
 
 def test_progress_post_that_is_not_json_is_400(client: Client) -> None:
@@ -339,12 +363,25 @@ def test_it_refuses_a_made_up_record_with_a_message_and_stores_nothing(
     assert not Attempt.objects.exists()
 
 
+@pytest.mark.parametrize(("played", "sent_as"), [
+    (PracticeMode.PRACTICE, PracticeMode.REAL), (PracticeMode.REAL, PracticeMode.PRACTICE),
+])
+def test_sync_refuses_a_hint_or_time_out_the_mode_never_has(
+    client: Client, opened: Application, played: str, sent_as: str,
+) -> None:
+    response = sync(client, payload(clumsy_events(played), mode=sent_as))
+    assert response.status_code == 400
+    assert "hint" in response.json()["message"] or "힌트" in response.json()["message"]
+    assert not Attempt.objects.exists()
+    assert sync(client, payload(clumsy_events(played), mode=played)).status_code == 201
+
+
 def test_it_refuses_an_attempt_id_of_another_learner_without_showing_it(
     client: Client, opened: Application, people: Any,
 ) -> None:
     other = apply(recruiting_class(people), phone="010-2222-3333").application
     data = payload(clumsy_events())
-    record(other, data["events"], attempt_id=uuid.UUID(data["id"]))
+    record(other, data["events"], mode=PracticeMode.PRACTICE, attempt_id=uuid.UUID(data["id"]))
     response = sync(client, data)
     assert response.status_code == 400
     assert set(response.json()) == {"message"}
@@ -392,7 +429,8 @@ def test_it_limits_anonymous_progress_pages(
 def test_progress_fragment_shows_only_what_the_device_sent(
     client: Client, opened: Application,
 ) -> None:
-    record(opened, clumsy_events(), mode=PracticeMode.REAL)  # stored for the linked learner
+    # Stored for the linked learner:
+    record(opened, clumsy_events(PracticeMode.REAL), mode=PracticeMode.REAL)
     response = client.post(reverse("kiosk-progress"), "[]", content_type="application/json")
     assert response.status_code == 200
     scenario = engine.scenario_get(CAFE)

@@ -25,7 +25,8 @@ def device_attempt(mode: str, *, wrong_first: bool, days_ago: int) -> dict[str, 
     assert scenario is not None
     path = engine.machine(scenario).guided_path() or []
     events: list[dict[str, Any]] = []
-    if wrong_first:
+    if wrong_first:  # a wrong tap, then the time-out only real-life mode has
+        assert mode == "real"
         events.append({"type": "tap", "t": 500, "screen": "home", "element": "take-out"})
         events.append({"type": "tap", "t": 900, "screen": "menu", "element": "tab-drinks"})
         events.append({"type": "tap", "t": 1200, "screen": "menu-drinks", "element": "lemonade"})
@@ -54,8 +55,12 @@ def keep_on_device(page: Page, attempts: list[dict[str, Any]]) -> None:
 @pytest.mark.parametrize(("width", "display"), [(1280, ""), (320, "xlarge.high")])
 def test_progress_shows_what_the_device_kept(new_page: NewPage, width: int, display: str) -> None:
     page = new_page(width=width, display=display)
+    # Made before the machine's file changed: a button it no longer has.
+    earlier = {**device_attempt("guided", wrong_first=False, days_ago=3), "version": "earlier",
+               "events": [{"type": "tap", "t": 500, "screen": "home", "element": "gone"}]}
     keep_on_device(page, [
-        device_attempt("practice", wrong_first=True, days_ago=2),
+        earlier,
+        device_attempt("real", wrong_first=True, days_ago=2),
         device_attempt("real", wrong_first=False, days_ago=1),
     ])
     page.goto("/practice/my/")
@@ -65,6 +70,9 @@ def test_progress_shows_what_the_device_kept(new_page: NewPage, width: int, disp
     tried, wrong_taps, _goal = summary.locator("p").all_inner_texts()
     assert "2" in tried  # counted by the server from the events, not the device's zeros
     assert "1" in wrong_taps and "0" in wrong_taps
+    left_out = page.locator("#kiosk-device-summary .kiosk-outdated")
+    expect(left_out).to_be_visible()
+    assert "1" in left_out.inner_text()
     assert_no_axe_violations(page)
 
 

@@ -496,3 +496,45 @@ def test_it_offers_the_recommended_next_step_first_on_the_result(new_page: NewPa
     open_play(page, "cafe-order", "practice")
     page.click("#kiosk-quit")  # stopped: follow along next
     assert page.get_attribute("#kiosk-next-step", "href").endswith("mode=guided")
+
+
+FILL_STORAGE = """
+() => {
+  localStorage.clear();
+  // Grow one junk value until the browser refuses, then with ever smaller pieces.
+  let junk = "", piece = "x".repeat(1 << 20);
+  while (piece.length > 0) {
+    try {
+      localStorage.setItem("junk", junk + piece);
+      junk += piece;
+    } catch {
+      piece = piece.slice(0, Math.floor(piece.length / 2));
+    }
+  }
+}
+"""
+
+
+def test_it_says_in_words_when_the_device_storage_is_full(new_page: NewPage) -> None:
+    scenario = SCENARIOS["cafe-order"]
+    (first, second, *_rest) = way_from(scenario, scenario.start, {})
+    page = new_page()
+    open_play(page, "cafe-order", "practice")
+    page.evaluate(FILL_STORAGE)
+    open_play(page, "cafe-order", "practice")
+    notice = page.locator("#kiosk-storage")
+    assert not notice.is_visible()
+    page.click(f"#kiosk-screen [data-element='{first[1]}']")
+    page.wait_for_selector("#kiosk[data-storage='full']")
+    assert notice.is_visible() and notice.inner_text() == strings(page)["storage_full"]
+    assert page.evaluate("() => document.getElementById('kiosk-storage').closest('[aria-live]')")
+    assert attempts(page) == []  # nothing kept, and the machine still runs
+    on_screen(page, second[0])
+    assert_no_axe_violations(page)
+
+    # Room again: the next tap keeps the attempt and the notice goes.
+    page.evaluate("() => localStorage.removeItem('junk')")
+    page.click(f"#kiosk-screen [data-element='{second[1]}']")
+    page.wait_for_function("() => !document.getElementById('kiosk').dataset.storage")
+    assert not notice.is_visible()
+    assert len(attempts(page)) == 1

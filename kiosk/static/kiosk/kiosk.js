@@ -216,13 +216,20 @@
     while (!keep(STORE, JSON.stringify(kept))) {
       const next = forgettable(kept, record)[0];
       if (!next) {
-        // Even this attempt alone does not fit: say so on the page (data-storage).
+        // Even this attempt alone does not fit: say so on the page (data-storage),
+        // and in words, once (a live region, so a screen reader hears it too).
         root.dataset.storage = "full";
+        if ($("kiosk-storage").hidden) {
+          $("kiosk-storage").textContent = T.storage_full;
+          $("kiosk-storage").hidden = false;
+        }
         return false;
       }
       kept = kept.filter((a) => a !== next);
     }
     delete root.dataset.storage;
+    $("kiosk-storage").hidden = true;
+    $("kiosk-storage").textContent = "";
     return true;
   };
   const uuid = () =>
