@@ -40,3 +40,13 @@ def assert_no_axe_violations(page: Page) -> None:
             if len(violation["targets"]) > 10:
                 lines.append(f"    … and {len(violation['targets']) - 10} more")
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+def assert_accessible(page: Page, *, narrow: bool) -> None:
+    """No axe violations; on a narrow (320 px) window also no sideways scrolling (reflow)."""
+    assert_no_axe_violations(page)
+    if narrow:
+        width, window = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]",
+        )
+        assert width <= window, f"{page.url} is {width} px wide in a {window} px window"

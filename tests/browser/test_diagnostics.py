@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
-from tests.browser.axe import assert_no_axe_violations
+from tests.browser.axe import assert_accessible
 from tests.browser.site import NewPage
 
 pytestmark = pytest.mark.browser
@@ -37,12 +37,7 @@ Object.defineProperty(window, "speechSynthesis", {configurable: true, value: {
 
 
 def check(page: Page, view: str) -> None:
-    assert_no_axe_violations(page)
-    if VIEWS[view]["width"] == 320:
-        width, window = page.evaluate(
-            "() => [document.documentElement.scrollWidth, window.innerWidth]",
-        )
-        assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
+    assert_accessible(page, narrow=VIEWS[view]["width"] == 320)
 
 
 def start_placement(page: Page) -> None:

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, Route
 
 from kiosk import engine
-from tests.browser.axe import assert_no_axe_violations
+from tests.browser.axe import assert_accessible, assert_no_axe_violations
 from tests.browser.site import NewPage
 from tests.browser.test_apply import new_phone, open_class, site_db, sms_code  # noqa: F401
 
@@ -388,12 +388,7 @@ def test_every_mode_passes_axe_and_reflows(new_page: NewPage, view: str) -> None
 
 
 def check(page: Page, view: str) -> None:
-    assert_no_axe_violations(page)
-    if VIEWS[view]["width"] == 320:
-        width, window = page.evaluate(
-            "() => [document.documentElement.scrollWidth, window.innerWidth]",
-        )
-        assert width <= window, f"{page.url} is {width} px wide in a {window} px window"
+    assert_accessible(page, narrow=VIEWS[view]["width"] == 320)
 
 
 def test_it_keeps_to_the_content_security_policy(new_page: NewPage) -> None:
