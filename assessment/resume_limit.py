@@ -15,6 +15,7 @@ import time
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from lib.ratelimit import window_count
 from privacy.services import client_ip
 
 RESUME_MAX_FAILURES = 10
@@ -38,12 +39,7 @@ def address_count(request: HttpRequest, *, name: str) -> int:
 
 def address_add(request: HttpRequest, *, name: str, window_seconds: int) -> None:
     """Count one `name` event for this address; the window starts at the first."""
-    key = _address_key(request, name)
-    cache.add(key, 0, window_seconds)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window_seconds)
+    window_count(_address_key(request, name), window_seconds)
 
 
 def _recent_failures(request: HttpRequest) -> list[float]:

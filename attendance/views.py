@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,6 +51,7 @@ from attendance.services import (
 from classes.models import ClassSession, ClassStatus, CourseClass
 from classes.selectors import class_can_manage
 from enrollment.locking import BUSY_MESSAGE, EnrollmentBusy
+from lib.ratelimit import window_count
 from privacy.models import AccessLog
 from privacy.services import client_ip, pii_access_record
 
@@ -349,13 +349,7 @@ def _over_limit(request: HttpRequest) -> bool:
     with several web processes, configure a shared cache for the limit to hold)."""
     window = int(time.time() // CHECK_WINDOW_SECONDS)
     key = f"certificate-check:{client_ip(request) or 'unknown'}:{window}"
-    cache.add(key, 0, CHECK_WINDOW_SECONDS)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, CHECK_WINDOW_SECONDS)
-        used = 1
-    return used > CHECK_LIMIT
+    return window_count(key, CHECK_WINDOW_SECONDS) > CHECK_LIMIT
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

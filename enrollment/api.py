@@ -48,6 +48,7 @@ from learners.verification import (
     phone_verification_start,
     phone_verification_use,
 )
+from lib.ratelimit import window_count
 from privacy.crypto import decrypt, encrypt
 from privacy.masking import mask_name, mask_phone
 from privacy.services import client_ip, pii_access_record
@@ -492,11 +493,7 @@ def _application_for(request: HttpRequest, application_id: int) -> tuple[Applica
         if by_code is not None and by_code.pk == application_id:
             found = by_code
         else:
-            cache.add(key, 0, MANAGE_WINDOW_SECONDS)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, MANAGE_WINDOW_SECONDS)
+            window_count(key, MANAGE_WINDOW_SECONDS)
     if found is None:
         raise _NotFound()
     return found, staff

@@ -50,6 +50,7 @@ from learners.verification import (
     phone_verification_start,
     phone_verification_use,
 )
+from lib.ratelimit import window_count
 from notifications.services import is_mobile
 from privacy.crypto import DecryptionError, decrypt, encrypt
 from privacy.fields import blind_index
@@ -438,12 +439,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                 "application": application.pk, "until": time.time() + MANAGE_OPEN_SECONDS,
             }
             return redirect("enrollment-manage")
-        key = _failures_key(request)
-        cache.add(key, 0, MANAGE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, MANAGE_WINDOW_SECONDS)
+        window_count(_failures_key(request), MANAGE_WINDOW_SECONDS)
         form.add_error(None, _(
             "We could not find an application with this code and phone number. "
             "Please check the text message.",

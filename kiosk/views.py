@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +32,7 @@ from enrollment.views import managed_application
 from kiosk import engine, selectors
 from kiosk.models import Attempt, PracticeMode
 from kiosk.services import attempt_record, practice_handover_record
+from lib.ratelimit import window_count
 from privacy.services import client_ip
 
 APPLICATION_KEY = "kiosk-application"
@@ -140,12 +140,7 @@ def _refused(message: str, status: int = 400, **extra: Any) -> JsonResponse:
 
 def _over_limit(request: HttpRequest, what: str, limit: int) -> bool:
     key = f"kiosk-{what}:{request.session.session_key or client_ip(request)}"
-    cache.add(key, 0, SYNC_WINDOW)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, SYNC_WINDOW)
-        return False
+    return window_count(key, SYNC_WINDOW) > limit
 
 
 def _json_body(request: HttpRequest, limit: int) -> Any:

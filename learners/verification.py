@@ -12,7 +12,6 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from learners.models import PhoneVerification
 from learners.services import phone_index_of
+from lib.ratelimit import window_count
 from notifications.models import MessageKind
 from notifications.services import is_mobile, notification_enqueue
 from privacy.phone import normalize_phone
@@ -42,12 +42,7 @@ def _hash(verification_id: uuid.UUID, code: str) -> str:
 def _client_count(client: str) -> int:
     """Count one more code asked for by `client` in this hour (in the cache)."""
     key = f"phone-verification-client:{client}:{int(timezone.now().timestamp() // 3600)}"
-    cache.add(key, 0, 3600)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        return 1
+    return window_count(key, 3600)
 
 
 @transaction.atomic
