@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import ConsoleMessage, Page, Response
 
 from demo.credentials import DEMO_PASSWORD
 
@@ -132,3 +132,24 @@ def chromium_missing() -> str | None:
     if not CHROMIUM.exists():
         return f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
     return None
+
+
+def page_errors(page: Page, *, http: bool = False) -> list[str]:
+    """A list that fills with the page's script errors and console errors (CSP refusals
+    included) from now on; with http, also every answer of 400 or more, by address."""
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        # With http, failed loads are reported, with their address, by on_response.
+        if message.type == "error" and not (http and message.text.startswith("Failed to load")):
+            errors.append(message.text)
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    if http:
+        page.on("response", on_response)
+    return errors

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import ConsoleMessage, Page, Response
+from playwright.sync_api import Page
 
 from privacy.crypto import decrypt
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.site import NewPage, Site
+from tests.browser.site import NewPage, Site, page_errors
 from tests.browser.test_pages import tab_to
 
 pytestmark = pytest.mark.browser
@@ -200,19 +200,7 @@ def test_it_keeps_to_the_content_security_policy_on_every_screen(
     """Enforced here (the other tests bypass it to inject axe): nothing blocked, no error."""
     pk = open_class(site_db)
     page = new_page(bypass_csp=False)
-    errors: list[str] = []
-
-    def on_response(response: Response) -> None:
-        if response.status >= 400:
-            errors.append(f"{response.status} {response.url}")
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(message.text)
-
-    page.on("response", on_response)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = page_errors(page, http=True)
     page.goto(f"/classes/{pk}/apply/")
     page.fill("#id_name", "홍길동")
     page.fill("#id_phone", new_phone())

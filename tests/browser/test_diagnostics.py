@@ -8,10 +8,10 @@ items, scenario screens among them.
 import re
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import Page
 
 from tests.browser.axe import assert_accessible
-from tests.browser.site import NewPage
+from tests.browser.site import NewPage, page_errors
 
 pytestmark = pytest.mark.browser
 
@@ -159,14 +159,7 @@ def test_it_hides_read_aloud_without_speech_and_works_without_javascript(
 
 def test_it_keeps_to_the_content_security_policy(new_page: NewPage) -> None:
     page = new_page(bypass_csp=False)
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = page_errors(page)
     start_placement(page)
     page.locator("main a.button").click()
     for _ in range(5):

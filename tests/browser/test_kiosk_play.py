@@ -14,11 +14,11 @@ import uuid
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Route
+from playwright.sync_api import Page, Route
 
 from kiosk import engine
 from tests.browser.axe import assert_accessible, assert_no_axe_violations
-from tests.browser.site import NewPage
+from tests.browser.site import NewPage, page_errors
 from tests.browser.test_apply import new_phone, open_class, site_db, sms_code  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -393,14 +393,7 @@ def check(page: Page, view: str) -> None:
 
 def test_it_keeps_to_the_content_security_policy(new_page: NewPage) -> None:
     page = new_page(bypass_csp=False)
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = page_errors(page)
     page.clock.install()
     for mode in ("guided", "practice", "real"):
         open_play(page, "cafe-order", mode, bf=mode == "real")
