@@ -82,8 +82,3 @@ class Attempt(Scoped, models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario} ({self.get_mode_display()})"
-
-    @property
-    def is_evidence(self) -> bool:
-        """A real-life attempt that reached the goal: counts in the competency record."""
-        return self.mode == PracticeMode.REAL and self.goal_reached

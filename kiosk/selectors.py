@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 from pydantic import ValidationError as SchemaError
 
 from assessment.models import Area
+from attendance.services import confirmed_applications
 from classes.models import CourseClass
-from enrollment.models import Application, ApplicationStatus
+from enrollment.models import Application
 from kiosk import engine
 from kiosk.models import Attempt, PracticeMode
 
@@ -60,6 +61,7 @@ class Tried:
 
     @property
     def is_evidence(self) -> bool:
+        """A real-life attempt that reached the goal: counts in the competency record."""
         return self.mode == PracticeMode.REAL and self.goal_reached
 
 
@@ -281,10 +283,7 @@ def class_overview(course_class: CourseClass) -> ClassOverview:
 
     Two queries: the applications with their learners, and the learners' attempts.
     """
-    applications = list(
-        Application.objects.filter(course_class=course_class, status=ApplicationStatus.CONFIRMED)
-        .select_related("learner").order_by("pk"),
-    )
+    applications = list(confirmed_applications(course_class).select_related("learner"))
     tries: dict[tuple[int, str], list[Tried]] = defaultdict(list)
     attempts = Attempt.objects.filter(
         learner_id__in=[a.learner_id for a in applications],
