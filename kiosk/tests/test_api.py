@@ -15,7 +15,7 @@ def test_it_lists_every_scenario_without_a_token(client: Client) -> None:
     cafe = next(s for s in body if s["slug"] == "cafe-order")
     scenario = engine.scenario_get("cafe-order")
     assert scenario is not None
-    assert cafe | {"items": list(scenario.items)} == {
+    assert cafe == {
         "slug": "cafe-order", "title": scenario.title, "kind": scenario.kind,
         "machine": scenario.machine, "summary": scenario.summary, "level": scenario.level,
         "area": scenario.area, "items": list(scenario.items), "version": scenario.version,
